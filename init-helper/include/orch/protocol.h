@@ -1,0 +1,66 @@
+/* Generated from shared/protocol.json by tools/gen-protocol.mjs. Do not edit. */
+#ifndef ORCH_PROTOCOL_H
+#define ORCH_PROTOCOL_H
+
+#define ORCH_PROTOCOL_VERSION 1
+
+#define ORCH_ENV_SYNC_FD "_ORCH_SYNC_FD"
+#define ORCH_ENV_LOG_LEVEL "_ORCH_LOG_LEVEL"
+
+#define ORCH_INIT_MSG 62000
+/* u32: CLONE_NEW* flags of the namespaces to create */
+#define ORCH_ATTR_CLONE_FLAGS 27281
+/* string: comma-separated kind:path entries of namespaces to join, e.g. net:/proc/1/ns/net */
+#define ORCH_ATTR_NS_PATHS 27282
+/* bytes: contents for /proc/PID/uid_map, lines of 'inside outside count' */
+#define ORCH_ATTR_UID_MAP 27283
+/* bytes: contents for /proc/PID/gid_map */
+#define ORCH_ATTR_GID_MAP 27284
+/* bool: true: leave setgroups allowed; false: write deny before gid_map (rootless) */
+#define ORCH_ATTR_SETGROUPS 27285
+/* bytes: value for /proc/self/oom_score_adj, written before the user namespace exists */
+#define ORCH_ATTR_OOM_SCORE_ADJ 27286
+/* bool: the orchestrator runs without root on the host */
+#define ORCH_ATTR_ROOTLESS_EUID 27287
+/* string: newuidmap binary to use instead of writing uid_map */
+#define ORCH_ATTR_UID_MAP_PATH 27288
+/* string: newgidmap binary to use instead of writing gid_map */
+#define ORCH_ATTR_GID_MAP_PATH 27289
+/* bytes: contents for /proc/self/timens_offsets, lines of 'clock secs nanosecs' */
+#define ORCH_ATTR_TIME_OFFSETS 27290
+
+struct orch_namespace_kind { const char *type; const char *proc; int flag; };
+/* OCI type, /proc/PID/ns name and clone flag, in join order (user first). */
+static const struct orch_namespace_kind orch_namespace_kinds[] = {
+	{ "user", "user", 268435456 },
+	{ "mount", "mnt", 131072 },
+	{ "cgroup", "cgroup", 33554432 },
+	{ "uts", "uts", 67108864 },
+	{ "ipc", "ipc", 134217728 },
+	{ "network", "net", 1073741824 },
+	{ "pid", "pid", 536870912 },
+	{ "time", "time", 128 },
+};
+#define ORCH_NAMESPACE_KINDS 8
+
+/* from helper: stage-0: {pid, stage1Pid} host pids of the container init and of stage-1 */
+#define ORCH_SYNC_PROC_PIDS "procPids"
+/* from helper: the init has set up the rootfs; the orchestrator may finish its side */
+#define ORCH_SYNC_PROC_READY "procReady"
+/* from orch: answer to procReady: go on to the exec fifo */
+#define ORCH_SYNC_PROC_RUN "procRun"
+/* from helper: the init waits while the orchestrator runs prestart and createRuntime hooks */
+#define ORCH_SYNC_PROC_HOOKS "procHooks"
+/* from orch: answer to procHooks */
+#define ORCH_SYNC_PROC_RESUME "procResume"
+/* from both: {message}: the sender failed; the receiver gives up */
+#define ORCH_SYNC_PROC_ERROR "procError"
+/* from helper: a seccomp listener fd is ready for the orchestrator's agent */
+#define ORCH_SYNC_PROC_SECCOMP "procSeccomp"
+/* from orch: answer to procSeccomp */
+#define ORCH_SYNC_PROC_SECCOMP_DONE "procSeccompDone"
+
+#define ORCH_INIT_TYPE_STANDARD "standard"
+#define ORCH_INIT_TYPE_SETNS "setns"
+
+#endif

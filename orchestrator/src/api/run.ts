@@ -1,0 +1,34 @@
+import { createContainer } from './create.js';
+import { startContainer } from './start.js';
+import { releaseExecFifo } from '../bootstrap/exec-fifo.js';
+import { forwardSignals } from '../signals/forward-signals.js';
+import { StateStore } from '../state/state-store.js';
+import { destroyCgroup } from '../cgroups/cgroup-manager.js';
+import type { RunOptions } from './options.js';
+
+/**
+ * `run`: create + start. Detached, it returns 0 once the process runs. In the foreground the
+ * helper's stage-0 stays the init's parent and exits with its status, which is returned here
+ * (128+N for signal N); signals sent to this process are forwarded to the init meanwhile, and the
+ * container is deleted once it has exited, as `runc run` does without --keep.
+ */
+export async function runContainer(opts: RunOptions): Promise<number> {
+  if (opts.detach) {
+    await createContainer(opts);
+    await startContainer(opts);
+    return 0;
+  }
+  const store = new StateStore(opts.root);
+  const { record, init } = await createContainer(opts, { foreground: true });
+  const stopForwarding = forwardSignals(init.pid);
+  try {
+    releaseExecFifo(store.fifoPath(opts.id));
+    const { status } = await init.exited;
+    return status;
+  } finally {
+    stopForwarding();
+    init.channel.close();
+    destroyCgroup(record.cgroup);
+    store.remove(opts.id);
+  }
+}

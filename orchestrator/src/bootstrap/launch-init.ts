@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import { ENV, SYNC } from '../protocol/protocol.js';
+import { OrchError } from '../errors/orch-error.js';
+import { bootstrapData } from './bootstrap-data.js';
+import { helperPath } from './helper-path.js';
+import type { InitConfig } from './init-config.js';
+import { SyncChannel } from './sync-channel.js';
+
+export interface HelperExit {
+  /** exit code, or 128+N when the helper itself was killed by signal N */
+  status: number;
+}
+
+export interface LaunchedInit {
+  /** host pid of the container init */
+  pid: number;
+  helper: ChildProcess;
+  channel: SyncChannel;
+  /** resolves when stage-0 exits; in foreground mode its status is the container's */
+  exited: Promise<HelperExit>;
+}
+
+export interface LaunchRequest {
+  config: InitConfig;
+  rootlessEuid: boolean;
+  /** the container's fds 0-2: this process's own by default */
+  stdio?: [number | 'inherit' | 'ignore', number | 'inherit' | 'ignore', number | 'inherit' | 'ignore'];
+  /** called with stage-0's pid before any bootstrap data is sent: the place to join the cgroup */
+  beforeBootstrap: (helperPid: number) => void;
+}
+
+function exitPromise(child: ChildProcess): Promise<HelperExit> {
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (code !== null) resolve({ status: code });
+      else resolve({ status: 128 + (signal ? constants.signals[signal] : 0) });
+    });
+  });
+}
+
+/**
+ * Spawns the init helper and takes it through the nsexec stages up to the point where the
+ * container init is born and its pid is known (procPids). The caller finishes the protocol.
+ */
+export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> {
+  const { config } = request;
+  const stdio: StdioOptions = [...(request.stdio ?? ['inherit', 'inherit', 'inherit'])];
+  // --preserve-fds: our fds 3..3+N-1 stay at the same numbers in the container.
+  for (let fd = 3; fd < 3 + config.preserveFds; fd++) stdio.push(fd);
+  const syncFd = stdio.length;
+  stdio.push('pipe');
+
+  const helper = spawn(helperPath(), ['init'], {
+    stdio,
+    env: { [ENV.syncFd]: String(syncFd) },
+    argv0: 'orch-init',
+  });
+  const spawned = await new Promise<number>((resolve, reject) => {
+    helper.once('spawn', () => resolve(helper.pid ?? 0));
+    helper.once('error', (err) => reject(new OrchError('system', `start init helper ${helperPath()}: ${err.message}`, { cause: err })));
+  });
+  const exited = exitPromise(helper);
+  const socket = helper.stdio[syncFd] as (Readable & Writable) | null;
+  if (!socket) throw new OrchError('system', 'init helper has no sync socket');
+  const channel = new SyncChannel(socket, socket);
+
+  try {
+    request.beforeBootstrap(spawned);
+    channel.send(bootstrapData(config.spec, { rootlessEuid: request.rootlessEuid }));
+    channel.send(config as unknown as { type: string });
+    const pids = await channel.expect(SYNC.procPids, 'it reported its pid');
+    const pid = Number(pids['pid']);
+    if (!Number.isInteger(pid) || pid <= 0) throw new OrchError('init-failed', `init helper reported a bad pid: ${JSON.stringify(pids)}`);
+    return { pid, helper, channel, exited };
+  } catch (err) {
+    helper.kill('SIGKILL');
+    await exited;
+    channel.close();
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+// Generated from shared/protocol.json by tools/gen-protocol.mjs. Do not edit.
+
+export const PROTOCOL_VERSION = 1;
+
+export const ENV = {
+  syncFd: '_ORCH_SYNC_FD',
+  logLevel: '_ORCH_LOG_LEVEL',
+} as const;
+
+export const INIT_MSG = 62000;
+
+export const ATTR = {
+  /** u32: CLONE_NEW* flags of the namespaces to create */
+  cloneFlags: 27281,
+  /** string: comma-separated kind:path entries of namespaces to join, e.g. net:/proc/1/ns/net */
+  nsPaths: 27282,
+  /** bytes: contents for /proc/PID/uid_map, lines of 'inside outside count' */
+  uidMap: 27283,
+  /** bytes: contents for /proc/PID/gid_map */
+  gidMap: 27284,
+  /** bool: true: leave setgroups allowed; false: write deny before gid_map (rootless) */
+  setgroups: 27285,
+  /** bytes: value for /proc/self/oom_score_adj, written before the user namespace exists */
+  oomScoreAdj: 27286,
+  /** bool: the orchestrator runs without root on the host */
+  rootlessEuid: 27287,
+  /** string: newuidmap binary to use instead of writing uid_map */
+  uidMapPath: 27288,
+  /** string: newgidmap binary to use instead of writing gid_map */
+  gidMapPath: 27289,
+  /** bytes: contents for /proc/self/timens_offsets, lines of 'clock secs nanosecs' */
+  timeOffsets: 27290,
+} as const;
+
+/** OCI namespace type -> clone flag and /proc/PID/ns entry, in join order (user first). */
+export const NAMESPACES = {
+  user: { flag: 0x10000000, proc: 'user' },
+  mount: { flag: 0x20000, proc: 'mnt' },
+  cgroup: { flag: 0x2000000, proc: 'cgroup' },
+  uts: { flag: 0x4000000, proc: 'uts' },
+  ipc: { flag: 0x8000000, proc: 'ipc' },
+  network: { flag: 0x40000000, proc: 'net' },
+  pid: { flag: 0x20000000, proc: 'pid' },
+  time: { flag: 0x80, proc: 'time' },
+} as const;
+export type NamespaceType = keyof typeof NAMESPACES;
+
+export const SYNC = {
+  /** from helper: stage-0: {pid, stage1Pid} host pids of the container init and of stage-1 */
+  procPids: 'procPids',
+  /** from helper: the init has set up the rootfs; the orchestrator may finish its side */
+  procReady: 'procReady',
+  /** from orch: answer to procReady: go on to the exec fifo */
+  procRun: 'procRun',
+  /** from helper: the init waits while the orchestrator runs prestart and createRuntime hooks */
+  procHooks: 'procHooks',
+  /** from orch: answer to procHooks */
+  procResume: 'procResume',
+  /** from both: {message}: the sender failed; the receiver gives up */
+  procError: 'procError',
+  /** from helper: a seccomp listener fd is ready for the orchestrator's agent */
+  procSeccomp: 'procSeccomp',
+  /** from orch: answer to procSeccomp */
+  procSeccompDone: 'procSeccompDone',
+} as const;
+export type SyncType = (typeof SYNC)[keyof typeof SYNC];
+
+export const INIT_TYPES = ['standard', 'setns'] as const;
+export type InitType = (typeof INIT_TYPES)[number];

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Generates the C header and the TS module from shared/protocol.json, so both sides of the
+// orchestrator <-> init-helper protocol come from one file. `--check` fails when they are stale.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = 'shared/protocol.json';
+const protocol = JSON.parse(readFileSync(join(root, source), 'utf8'));
+const banner = `Generated from ${source} by tools/gen-protocol.mjs. Do not edit.`;
+
+const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+const entries = (object) => Object.entries(object).filter(([key]) => !key.startsWith('$'));
+
+function header() {
+  const lines = [`/* ${banner} */`, '#ifndef ORCH_PROTOCOL_H', '#define ORCH_PROTOCOL_H', ''];
+  lines.push(`#define ORCH_PROTOCOL_VERSION ${protocol.version}`, '');
+  for (const [name, value] of entries(protocol.env)) lines.push(`#define ORCH_ENV_${snake(name)} "${value}"`);
+  lines.push('', `#define ORCH_INIT_MSG ${protocol.bootstrap.initMsg}`);
+  for (const [name, attr] of entries(protocol.bootstrap.attributes)) {
+    lines.push(`/* ${attr.type}: ${attr.doc} */`, `#define ORCH_ATTR_${snake(name)} ${attr.id}`);
+  }
+  lines.push('', 'struct orch_namespace_kind { const char *type; const char *proc; int flag; };');
+  lines.push('/* OCI type, /proc/PID/ns name and clone flag, in join order (user first). */');
+  lines.push('static const struct orch_namespace_kind orch_namespace_kinds[] = {');
+  for (const [type, ns] of entries(protocol.namespaces)) lines.push(`\t{ "${type}", "${ns.proc}", ${ns.flag} },`);
+  lines.push('};', `#define ORCH_NAMESPACE_KINDS ${entries(protocol.namespaces).length}`, '');
+  for (const [name, type] of entries(protocol.sync.types)) {
+    lines.push(`/* from ${type.from}: ${type.doc} */`, `#define ORCH_SYNC_${snake(name)} "${name}"`);
+  }
+  lines.push('');
+  for (const type of protocol.initTypes) lines.push(`#define ORCH_INIT_TYPE_${snake(type)} "${type}"`);
+  lines.push('', '#endif', '');
+  return lines.join('\n');
+}
+
+function tsModule() {
+  const lines = [`// ${banner}`, '', `export const PROTOCOL_VERSION = ${protocol.version};`, ''];
+  lines.push('export const ENV = {');
+  for (const [name, value] of entries(protocol.env)) lines.push(`  ${name}: '${value}',`);
+  lines.push('} as const;', '', `export const INIT_MSG = ${protocol.bootstrap.initMsg};`, '');
+  lines.push('export const ATTR = {');
+  for (const [name, attr] of entries(protocol.bootstrap.attributes)) {
+    lines.push(`  /** ${attr.type}: ${attr.doc} */`, `  ${name}: ${attr.id},`);
+  }
+  lines.push('} as const;', '');
+  lines.push('/** OCI namespace type -> clone flag and /proc/PID/ns entry, in join order (user first). */');
+  lines.push('export const NAMESPACES = {');
+  for (const [type, ns] of entries(protocol.namespaces)) lines.push(`  ${type}: { flag: 0x${ns.flag.toString(16)}, proc: '${ns.proc}' },`);
+  lines.push('} as const;', 'export type NamespaceType = keyof typeof NAMESPACES;', '');
+  lines.push('export const SYNC = {');
+  for (const [name, type] of entries(protocol.sync.types)) lines.push(`  /** from ${type.from}: ${type.doc} */`, `  ${name}: '${name}',`);
+  lines.push('} as const;', 'export type SyncType = (typeof SYNC)[keyof typeof SYNC];', '');
+  lines.push(`export const INIT_TYPES = [${protocol.initTypes.map((t) => `'${t}'`).join(', ')}] as const;`);
+  lines.push('export type InitType = (typeof INIT_TYPES)[number];', '');
+  return lines.join('\n');
+}
+
+const outputs = [
+  ['init-helper/include/orch/protocol.h', header()],
+  ['orchestrator/src/protocol/protocol.ts', tsModule()],
+];
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const [path, text] of outputs) {
+  const full = join(root, path);
+  let current = null;
+  try { current = readFileSync(full, 'utf8'); } catch { /* missing counts as stale */ }
+  if (current === text) continue;
+  if (check) { console.error(`${path} is stale: run npm run gen`); stale++; continue; }
+  mkdirSync(dirname(full), { recursive: true });
+  writeFileSync(full, text);
+  console.log(`wrote ${path}`);
+}
+process.exit(stale ? 1 : 0);
