@@ -41,7 +41,8 @@ if (only !== 'native') {
     logLevel: 'warning',
   });
   const entry = join(root, 'dist/orch.mjs');
-  writeFileSync(entry, `#!/usr/bin/env node\n${readFileSync(entry, 'utf8')}`);
+  // orch makes no TLS connections: dropping NODE_EXTRA_CA_CERTS saves the ~50 ms Node spends loading them.
+  writeFileSync(entry, `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node\n${readFileSync(entry, 'utf8')}`);
   chmodSync(entry, 0o755);
   console.log(`build: esbuild bundle (${Math.round(performance.now() - started)} ms)`);
 }

@@ -9,7 +9,7 @@ import { OrchError, systemError } from '../errors/orch-error.js';
 export function releaseExecFifo(fifoPath: string): void {
   let fd: number;
   try {
-    fd = openSync(fifoPath, constants.O_RDONLY | constants.O_CLOEXEC);
+    fd = openSync(fifoPath, constants.O_RDONLY);
   } catch (err) {
     throw systemError(`open exec fifo ${fifoPath}`, err);
   }

@@ -1,0 +1,290 @@
+/**
+ * The checks runc makes on a config beyond its JSON shape (runc's validateProcessSpec, specconv and
+ * libcontainer/configs/validate), for a config that already passed the schema. The first problem
+ * throws OrchError('invalid-config', 'config.json: <field path>: <reason>').
+ *
+ * Left to the code that uses the fields: rootfs existence and symlinks, cgroup v1/v2 specifics,
+ * Intel RDT availability, seccomp rule details, and bind-mount data options.
+ */
+import { statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { invalidConfig, shown, type PathSegment } from './config-error.js';
+import type { LinuxNamespace, NamespaceType, Spec } from './spec-types.js';
+
+/** What the checks ask of the host; tests may replace it. */
+export interface HostProbe {
+  /** the path exists (kernel feature files under /proc and /sys) */
+  exists(path: string): boolean;
+  /** dev/inode of the file, or an errno name such as ENOENT */
+  identity(path: string): { dev: number; ino: number } | string;
+  /** effective uid of orch (non-zero: rootless, as runc's RootlessEUID) */
+  euid(): number;
+}
+
+export interface SemanticOptions {
+  /** create/run need a process with args (default true) */
+  requireProcess?: boolean;
+  /** --no-pivot was given: a private rootfs propagation is then unsafe, as runc says */
+  noPivot?: boolean;
+  /** problems runc only warns about (default: a line on stderr) */
+  warn?: (message: string) => void;
+  host?: HostProbe;
+}
+
+export const hostProbe: HostProbe = {
+  exists(path) {
+    try {
+      statSync(path);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  identity(path) {
+    try {
+      const st = statSync(path);
+      return { dev: st.dev, ino: st.ino };
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code ?? String(error);
+    }
+  },
+  euid: () => process.geteuid?.() ?? 0,
+};
+
+const defaultWarn = (message: string): void => {
+  process.stderr.write(`orch: warning: ${message}\n`);
+};
+
+/** sysctls that belong to the ipc namespace (with the fs.mqueue.* prefix), as runc lists them */
+const IPC_SYSCTLS = new Set([
+  'kernel.msgmax',
+  'kernel.msgmnb',
+  'kernel.msgmni',
+  'kernel.sem',
+  'kernel.shmall',
+  'kernel.shmmax',
+  'kernel.shmmni',
+  'kernel.shm_rmid_forced',
+]);
+
+type Namespaces = Map<NamespaceType, { index: number; ns: LinuxNamespace }>;
+
+/** Checks `spec` in place; relative mount destinations are rewritten as relative to / (with a warning). */
+export function validateSemantics(spec: Spec, options: SemanticOptions = {}): void {
+  const host = options.host ?? hostProbe;
+  const warn = options.warn ?? defaultWarn;
+
+  checkProcess(spec, options.requireProcess ?? true);
+  if (spec.root.path === '') throw invalidConfig(['root', 'path'], 'must not be empty');
+  const propagation = spec.linux?.rootfsPropagation;
+  if (options.noPivot && (propagation === 'private' || propagation === 'rprivate')) {
+    throw invalidConfig(['linux', 'rootfsPropagation'], `${propagation} is not safe without pivot_root (--no-pivot)`);
+  }
+  checkMounts(spec, warn, host);
+
+  const namespaces = checkNamespaces(spec, host);
+  const has = (type: NamespaceType): boolean => namespaces.has(type);
+  const needs = (path: PathSegment[], type: NamespaceType, what = 'requires'): Error =>
+    invalidConfig(path, `${what} a ${type} namespace in linux.namespaces`);
+  const linux = spec.linux ?? {};
+
+  if (spec.hostname && !has('uts')) throw needs(['hostname'], 'uts');
+  if (spec.domainname && !has('uts')) throw needs(['domainname'], 'uts');
+  if (linux.maskedPaths?.length && !has('mount')) throw needs(['linux', 'maskedPaths'], 'mount');
+  if (linux.readonlyPaths?.length && !has('mount')) throw needs(['linux', 'readonlyPaths'], 'mount');
+  if (linux.timeOffsets && !has('time')) throw needs(['linux', 'timeOffsets'], 'time');
+  if (!has('user')) {
+    // runc rejects even empty lists here; empty ones change nothing, so orch lets them pass.
+    if (linux.uidMappings?.length) throw needs(['linux', 'uidMappings'], 'user');
+    if (linux.gidMappings?.length) throw needs(['linux', 'gidMappings'], 'user');
+  }
+
+  checkSysctl(spec, namespaces, host);
+
+  if (linux.netDevices && Object.keys(linux.netDevices).length > 0) {
+    if (!has('network')) throw needs(['linux', 'netDevices'], 'network', 'moving devices requires');
+    if (host.euid() !== 0) throw invalidConfig(['linux', 'netDevices'], 'not supported for rootless containers');
+    for (const [name, device] of Object.entries(linux.netDevices)) {
+      if (!validDeviceName(name)) throw invalidConfig(['linux', 'netDevices', name], 'invalid network device name');
+      if (device.name !== undefined && device.name !== '' && !validDeviceName(device.name)) {
+        throw invalidConfig(['linux', 'netDevices', name, 'name'], `invalid network device name ${shown(device.name)}`);
+      }
+    }
+  }
+
+  if (spec.process?.selinuxLabel && !host.exists('/sys/fs/selinux/enforce')) {
+    throw invalidConfig(['process', 'selinuxLabel'], 'set, but SELinux is disabled or not supported');
+  }
+  checkScheduling(spec);
+  checkMemoryPolicy(spec);
+}
+
+function checkProcess(spec: Spec, requireProcess: boolean): void {
+  const proc = spec.process;
+  if (!proc) {
+    if (requireProcess) throw invalidConfig(['process'], 'is required to create a container');
+    return;
+  }
+  if (!posix.isAbsolute(proc.cwd)) throw invalidConfig(['process', 'cwd'], `must be an absolute path (got ${shown(proc.cwd)})`);
+  if (requireProcess && !proc.args?.length) throw invalidConfig(['process', 'args'], 'must not be empty');
+}
+
+function checkMounts(spec: Spec, warn: (message: string) => void, host: HostProbe): void {
+  for (const [index, mount] of (spec.mounts ?? []).entries()) {
+    const at = ['mounts', index];
+    if (!posix.isAbsolute(mount.destination)) {
+      // runc (1.1 to 1.4) accepts these with a deprecation warning and resolves them against the
+      // container's /; normalising here spares every later user of the path that case.
+      const destination = posix.resolve('/', mount.destination);
+      warn(
+        `config.json: mounts[${index}].destination: ${shown(mount.destination)} is not absolute (deprecated); using ${shown(destination)}`,
+      );
+      mount.destination = destination;
+    }
+    if (mount.uidMappings !== undefined || mount.gidMappings !== undefined) {
+      const options = mount.options ?? [];
+      if (!options.includes('bind') && !options.includes('rbind')) {
+        throw invalidConfig(at, 'id-mapped mounts are only supported for bind mounts');
+      }
+      if (!mount.uidMappings?.length || !mount.gidMappings?.length) {
+        throw invalidConfig(at, 'id-mapped mounts need both uidMappings and gidMappings');
+      }
+      if (host.euid() !== 0) throw invalidConfig(at, 'id-mapped mounts are not supported for rootless containers');
+    }
+  }
+}
+
+function checkNamespaces(spec: Spec, host: HostProbe): Namespaces {
+  const seen: Namespaces = new Map();
+  const linux = spec.linux ?? {};
+  for (const [index, ns] of (linux.namespaces ?? []).entries()) {
+    const at = ['linux', 'namespaces', index];
+    const first = seen.get(ns.type);
+    if (first) throw invalidConfig([...at, 'type'], `duplicate ${shown(ns.type)} namespace (also linux.namespaces[${first.index}])`);
+    seen.set(ns.type, { index, ns });
+    // An empty path means "create one", as in runc (Go's zero value).
+    if (ns.path && !posix.isAbsolute(ns.path)) throw invalidConfig([...at, 'path'], `must be an absolute path (got ${shown(ns.path)})`);
+
+    switch (ns.type) {
+      case 'user':
+        if (!host.exists('/proc/self/ns/user')) throw invalidConfig(at, "user namespaces aren't enabled in the kernel");
+        // runc asks for either list and then fails later without the other: ask for both now.
+        if (!ns.path) {
+          if (!linux.uidMappings?.length) throw invalidConfig(['linux', 'uidMappings'], 'must not be empty with a new user namespace');
+          if (!linux.gidMappings?.length) throw invalidConfig(['linux', 'gidMappings'], 'must not be empty with a new user namespace');
+        }
+        break;
+      case 'cgroup':
+        if (!host.exists('/proc/self/ns/cgroup')) throw invalidConfig(at, "cgroup namespaces aren't enabled in the kernel");
+        break;
+      case 'time':
+        if (!host.exists('/proc/self/timens_offsets')) throw invalidConfig(at, "time namespaces aren't enabled in the kernel");
+        if (ns.path && linux.timeOffsets) {
+          throw invalidConfig(['linux', 'timeOffsets'], 'cannot be set when joining a time namespace by path');
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return seen;
+}
+
+/** runc: "net/ipv4/conf/eno2.100/rp_filter" is "net.ipv4.conf.eno2/100.rp_filter" (sysctl.d(5)). */
+function dotted(key: string): string {
+  const first = key.search(/[./]/);
+  if (first === -1 || key[first] === '.') return key;
+  return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
+}
+
+function checkSysctl(spec: Spec, namespaces: Namespaces, host: HostProbe): void {
+  const has = (type: NamespaceType): boolean => namespaces.has(type);
+  let hostNet: boolean | undefined;
+  for (const key of Object.keys(spec.linux?.sysctl ?? {})) {
+    const at = ['linux', 'sysctl', key];
+    const name = dotted(key);
+    if (IPC_SYSCTLS.has(name) || name.startsWith('fs.mqueue.')) {
+      if (!has('ipc')) throw invalidConfig(at, 'requires an ipc namespace in linux.namespaces');
+      continue;
+    }
+    if (name.startsWith('net.')) {
+      hostNet ??= isHostNetwork(namespaces, host);
+      if (hostNet) throw invalidConfig(at, 'not allowed in the host network namespace (requires a network namespace in linux.namespaces)');
+      continue;
+    }
+    if (name === 'kernel.hostname' || name === 'kernel.domainname') {
+      if (!has('uts')) throw invalidConfig(at, 'requires a uts namespace in linux.namespaces');
+      // kernel.hostname has its own field, which would silently win or lose
+      if (name === 'kernel.hostname') throw invalidConfig(at, 'not allowed: it conflicts with the hostname field');
+      continue;
+    }
+    if (name.startsWith('user.')) {
+      if (!has('user')) throw invalidConfig(at, 'requires a user namespace in linux.namespaces');
+      continue;
+    }
+    throw invalidConfig(at, 'is not in a separate kernel namespace');
+  }
+}
+
+/** No network namespace, or one joined by a path that is orch's own ("host" = current, as in runc). */
+function isHostNetwork(namespaces: Namespaces, host: HostProbe): boolean {
+  const net = namespaces.get('network');
+  if (!net) return true;
+  if (!net.ns.path) return false;
+  const self = host.identity('/proc/self/ns/net');
+  const joined = host.identity(net.ns.path);
+  if (typeof joined === 'string') throw invalidConfig(['linux', 'namespaces', net.index, 'path'], `cannot stat: ${joined}`);
+  if (typeof self === 'string') return false;
+  return self.dev === joined.dev && self.ino === joined.ino;
+}
+
+/** dev_valid_name() in the kernel's net/core/dev.c */
+function validDeviceName(name: string): boolean {
+  const IFNAMSIZ = 16;
+  return name.length > 0 && name.length <= IFNAMSIZ && name !== '.' && name !== '..' && !/[/: ]/.test(name);
+}
+
+function checkScheduling(spec: Spec): void {
+  const scheduler = spec.process?.scheduler;
+  if (scheduler) {
+    const at = ['process', 'scheduler'];
+    const { policy } = scheduler;
+    const nice = scheduler.nice ?? 0;
+    if ((policy === 'SCHED_OTHER' || policy === 'SCHED_BATCH') && (nice < -20 || nice > 19)) {
+      throw invalidConfig([...at, 'nice'], `must be between -20 and 19 for ${policy} (got ${nice})`);
+    }
+    if ((scheduler.priority ?? 0) !== 0 && policy !== 'SCHED_FIFO' && policy !== 'SCHED_RR') {
+      throw invalidConfig([...at, 'priority'], 'can only be set for SCHED_FIFO or SCHED_RR');
+    }
+    if (policy !== 'SCHED_DEADLINE') {
+      for (const field of ['runtime', 'deadline', 'period'] as const) {
+        if ((scheduler[field] ?? 0) !== 0) throw invalidConfig([...at, field], 'can only be set for SCHED_DEADLINE');
+      }
+    }
+  }
+  const priority = spec.process?.ioPriority?.priority ?? 0;
+  if (priority < 0 || priority > 7) throw invalidConfig(['process', 'ioPriority', 'priority'], `must be between 0 and 7 (got ${priority})`);
+}
+
+function checkMemoryPolicy(spec: Spec): void {
+  const policy = spec.linux?.memoryPolicy;
+  if (!policy) return;
+  const at = ['linux', 'memoryPolicy'];
+  const nodes = policy.nodes ?? '';
+  // A list as in cpuset(7): "0-3,7".
+  if (nodes !== '' && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(nodes)) throw invalidConfig([...at, 'nodes'], `must be a node list such as "0-3,7" (got ${shown(nodes)})`);
+  switch (policy.mode) {
+    case 'MPOL_DEFAULT':
+    case 'MPOL_LOCAL':
+      if (nodes !== '') throw invalidConfig([...at, 'nodes'], `must be empty for ${policy.mode}`);
+      break;
+    case 'MPOL_BIND':
+    case 'MPOL_INTERLEAVE':
+    case 'MPOL_WEIGHTED_INTERLEAVE':
+    case 'MPOL_PREFERRED_MANY':
+      if (nodes === '') throw invalidConfig([...at, 'nodes'], `must name at least one node for ${policy.mode}`);
+      break;
+    default:
+      break;
+  }
+}
