@@ -1,0 +1,79 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../mounts/mounts.h"
+#include "rootfs_internal.h"
+
+static int write_sysctl(int proc_sys, const char *key, const char *value, struct orch_error *err)
+{
+	char path[PATH_MAX];
+	/* Stay below /proc/sys whatever the key holds ("..", a symlink). */
+	struct open_how how = {
+		.flags = O_WRONLY | O_TRUNC | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+
+	if (snprintf(path, sizeof path, "%s", key) >= (int)sizeof path)
+		return orch_fail(err, ENAMETOOLONG, "sysctl %s", key);
+	for (char *c = path; *c; c++)
+		if (*c == '.')
+			*c = '/';
+	int fd = (int)syscall(SYS_openat2, proc_sys, path, &how, sizeof how);
+	if (fd < 0)
+		return orch_fail(err, errno, "sysctl %s: open /proc/sys/%s", key, path);
+	size_t len = strlen(value), done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, value + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+			close(fd);
+			return orch_fail(err, e, "sysctl %s: write \"%s\"", key, value);
+		}
+		done += (size_t)w;
+	}
+	close(fd);
+	return 0;
+}
+
+int sysctl_write_all(json_object *linux_obj, struct orch_error *err)
+{
+	json_object *sysctl = cfg_get(linux_obj, "sysctl");
+	struct statfs st;
+	int ret = 0;
+
+	if (!sysctl)
+		return 0;
+	if (!json_object_is_type(sysctl, json_type_object))
+		return orch_fail(err, 0, "linux.sysctl: not an object");
+	if (json_object_object_length(sysctl) == 0)
+		return 0;
+	/* The container's procfs (it is inside the new root now). */
+	int proc_sys = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (proc_sys < 0)
+		return orch_fail(err, errno, "linux.sysctl: open /proc/sys");
+	if (fstatfs(proc_sys, &st) < 0 || st.f_type != PROC_SUPER_MAGIC) {
+		close(proc_sys);
+		return orch_fail(err, 0, "linux.sysctl: /proc/sys is not on a procfs");
+	}
+	json_object_object_foreach(sysctl, key, val) {
+		if (!json_object_is_type(val, json_type_string)) {
+			ret = orch_fail(err, 0, "sysctl %s: value is not a string", key);
+			break;
+		}
+		ret = write_sysctl(proc_sys, key, json_object_get_string(val), err);
+		if (ret < 0)
+			break;
+	}
+	close(proc_sys);
+	return ret;
+}
