@@ -42,7 +42,7 @@ if (only !== 'native') {
   });
   const entry = join(root, 'dist/orch.mjs');
   // orch makes no TLS connections: dropping NODE_EXTRA_CA_CERTS saves the ~50 ms Node spends loading them.
-  writeFileSync(entry, `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node\n${readFileSync(entry, 'utf8')}`);
+  writeFileSync(entry, `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node\n${readFileSync(entry, 'utf8').replace(/^#!.*\n/, '')}`);
   chmodSync(entry, 0o755);
   console.log(`build: esbuild bundle (${Math.round(performance.now() - started)} ms)`);
 }

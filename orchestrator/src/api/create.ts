@@ -11,6 +11,8 @@ import { readProcessStartTime } from '../state/process-start-time.js';
 import { validateContainerId } from '../state/container-id.js';
 import { planCgroup, createCgroup, joinCgroup, destroyCgroup } from '../cgroups/cgroup-manager.js';
 import { writePidFile } from '../state/pid-file.js';
+import { createdNow } from '../state/created-time.js';
+import type { Spec } from '../config/spec-types.js';
 import type { CreateOptions } from './options.js';
 
 /** A created container whose init is blocked on the exec fifo. */
@@ -44,6 +46,11 @@ export async function createContainer(opts: CreateOptions, mode: { foreground: b
   if (opts.consoleSocket) throw new OrchError('unsupported', '--console-socket: terminals are not supported yet');
 
   const store = new StateStore(opts.root);
+  // Held until the init blocks on the fifo: a concurrent delete/start of this id waits for it.
+  return store.withLock(opts.id, () => createLocked(opts, store, spec, bundle, rootfs, mode.foreground));
+}
+
+async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, bundle: string, rootfs: string, foreground: boolean): Promise<CreatedContainer> {
   store.claim(opts.id);
   // Undo steps, run last-first when create fails.
   const cleanups: Array<() => void | Promise<void>> = [() => store.remove(opts.id)];
@@ -68,7 +75,7 @@ export async function createContainer(opts: CreateOptions, mode: { foreground: b
       bundle,
       rootfs,
       fifoPath: store.fifoPath(opts.id),
-      foreground: mode.foreground,
+      foreground,
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
       preserveFds: opts.preserveFds ?? 0,
@@ -97,7 +104,7 @@ export async function createContainer(opts: CreateOptions, mode: { foreground: b
       initStartTime: readProcessStartTime(init.pid),
       bundle,
       rootfs,
-      created: new Date().toISOString(),
+      created: createdNow(),
       owner: '',
       annotations: (spec.annotations ?? {}) as Record<string, string>,
       cgroup,

@@ -28,7 +28,12 @@ export async function runContainer(opts: RunOptions): Promise<number> {
   } finally {
     stopForwarding();
     init.channel.close();
-    destroyCgroup(record.cgroup);
+    // The status is the answer; a cleanup failure must not replace it.
+    try {
+      destroyCgroup(record.cgroup);
+    } catch {
+      // left for `orch delete`
+    }
     store.remove(opts.id);
   }
 }

@@ -1,0 +1,13 @@
+import { defineCommand } from '../command.js';
+import { notImplemented } from '../not-implemented.js';
+
+// Flags as runc's, accepted so that a client's call fails with the message below, not a flag error.
+export const command = defineCommand({
+  name: 'resume',
+  summary: 'thaw a paused container (not implemented yet)',
+  argsUsage: '<container-id>',
+  flags: {},
+  run: async () => {
+    throw notImplemented('resume');
+  },
+});

@@ -1,0 +1,92 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { formatLogLine, type LogFormat, type LogLevel } from './log-line.js';
+
+export interface LoggerOptions {
+  /** --log: append here instead of writing to stderr */
+  file?: string;
+  format?: LogFormat;
+  /** --debug: also write debug lines */
+  debug?: boolean;
+  /** where stderr lines go (tests replace it) */
+  writeStderr?: (text: string) => void;
+}
+
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warning: 2, error: 3 };
+
+/**
+ * runc's logging: logrus at info level (debug with --debug) to stderr, or to the --log file
+ * (opened for append, synchronously written so nothing is lost when the process exits).
+ */
+export class Logger {
+  private readonly file: string | undefined;
+  private readonly format: LogFormat;
+  private readonly minRank: number;
+  private readonly writeStderr: (text: string) => void;
+  private fd: number | undefined;
+
+  constructor(options: LoggerOptions & { silent?: boolean } = {}) {
+    this.file = options.file;
+    this.format = options.format ?? 'text';
+    this.minRank = options.silent ? Number.POSITIVE_INFINITY : options.debug ? RANK.debug : RANK.info;
+    this.writeStderr = options.writeStderr ?? ((text) => process.stderr.write(text));
+  }
+
+  /** Whether log lines already reach stderr (no --log), so an error needs no second copy there. */
+  get toStderr(): boolean {
+    return this.file === undefined && this.minRank !== Number.POSITIVE_INFINITY;
+  }
+
+  enabled(level: LogLevel): boolean {
+    return RANK[level] >= this.minRank;
+  }
+
+  debug(msg: string, fields?: Record<string, string | number | boolean>): void {
+    this.log('debug', msg, fields);
+  }
+
+  info(msg: string, fields?: Record<string, string | number | boolean>): void {
+    this.log('info', msg, fields);
+  }
+
+  warn(msg: string, fields?: Record<string, string | number | boolean>): void {
+    this.log('warning', msg, fields);
+  }
+
+  error(msg: string, fields?: Record<string, string | number | boolean>): void {
+    this.log('error', msg, fields);
+  }
+
+  log(level: LogLevel, msg: string, fields?: Record<string, string | number | boolean>): void {
+    if (!this.enabled(level)) return;
+    const line = `${formatLogLine(this.format, { level, msg, time: new Date(), ...(fields ? { fields } : {}) })}\n`;
+    if (this.file === undefined) {
+      this.writeStderr(line);
+      return;
+    }
+    try {
+      // opened on first use: a command that logs nothing leaves no file behind
+      this.fd ??= openSync(this.file, 'a', 0o644);
+      writeSync(this.fd, line);
+    } catch (err) {
+      const errno = (err as NodeJS.ErrnoException).code ?? String(err);
+      this.writeStderr(`orch: cannot write log file ${this.file}: ${errno}\n${line}`);
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+// Library users get silence unless they install a logger; the CLI installs one per --log/--debug.
+let current = new Logger({ silent: true });
+
+/** The process-wide logger that orchestrator code writes warnings and debug lines to. */
+export function logger(): Logger {
+  return current;
+}
+
+export function setLogger(next: Logger): void {
+  current = next;
+}
