@@ -8,7 +8,7 @@ bundle=${ORCH_DEMO_BUNDLE:-/tmp/orch-demo}
 rm -rf "$bundle"
 mkdir -p "$bundle/rootfs"/{bin,etc,proc,sys,dev,tmp,root}
 cp /bin/busybox "$bundle/rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do ln -sf busybox "$bundle/rootfs/bin/$applet"; done
+for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busybox "$bundle/rootfs/bin/$applet"; done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$bundle/rootfs/etc/passwd"
 echo 'root:x:0:' > "$bundle/rootfs/etc/group"
 

@@ -1,0 +1,65 @@
+/*
+ * orch-init: the container init helper the orchestrator spawns (shared/init-config.md).
+ *   orch-init init    create a container: stage-0 .. stage-2, then exec the process
+ *   orch-init setns   join a running container (not implemented yet)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <orch/protocol.h>
+
+#include "nsexec/stages.h"
+#include "sync/sync.h"
+
+/* The socket's fd number from the environment; -1 with a message on stderr when unusable. */
+static int take_sync_fd(void)
+{
+	const char *value = getenv(ORCH_ENV_SYNC_FD);
+	char *end;
+	long fd;
+
+	if (value == NULL || value[0] == '\0') {
+		fprintf(stderr, "orch-init: %s is not set\n", ORCH_ENV_SYNC_FD);
+		return -1;
+	}
+	errno = 0;
+	fd = strtol(value, &end, 10);
+	/* 0-2 are the container's stdio, never the sync socket. */
+	if (errno != 0 || *end != '\0' || fd < 3 || fd > INT_MAX) {
+		fprintf(stderr, "orch-init: %s=%s is not a valid fd\n", ORCH_ENV_SYNC_FD, value);
+		return -1;
+	}
+	/* The container process must not see it; its env comes from the spec, but be safe. */
+	if (unsetenv(ORCH_ENV_SYNC_FD) < 0) {
+		fprintf(stderr, "orch-init: unsetenv %s: %s\n", ORCH_ENV_SYNC_FD, strerror(errno));
+		return -1;
+	}
+	/* CLOEXEC: newuidmap and the container process must not inherit it. */
+	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) {
+		fprintf(stderr, "orch-init: sync fd %ld: %s\n", fd, strerror(errno));
+		return -1;
+	}
+	return (int)fd;
+}
+
+int main(int argc, char **argv)
+{
+	int sync_fd;
+
+	if (argc != 2 || (strcmp(argv[1], "init") != 0 && strcmp(argv[1], "setns") != 0)) {
+		fprintf(stderr, "usage: orch-init init|setns (spawned by orch, not run by hand)\n");
+		return 1;
+	}
+	sync_fd = take_sync_fd();
+	if (sync_fd < 0)
+		return 1;
+	if (strcmp(argv[1], "setns") == 0) {
+		sync_send_error(sync_fd, "orch-init setns: joining a running container is not implemented yet");
+		return 1;
+	}
+	return stage0_run(sync_fd);
+}

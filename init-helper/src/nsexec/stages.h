@@ -1,0 +1,37 @@
+#ifndef ORCH_STAGES_H
+#define ORCH_STAGES_H
+
+#include <sys/types.h>
+
+#include "../config/init_config.h"
+#include "bootstrap.h"
+
+/*
+ * State stage-0 builds before forking; stage-1 and stage-2 get it as a copy of stage-0's memory.
+ * Internal channels are SOCK_SEQPACKET socketpairs; index 0 is stage-0's end.
+ */
+struct stage_context {
+	struct init_config cfg;
+	struct bootstrap boot;
+	int sync_fd;	/* orchestrator socket */
+	int fifo_fd;	/* O_PATH exec fifo, for the init */
+	int chan1[2];	/* stage-0 <-> stage-1: id maps, init pid, errors */
+	int chan2[2];	/* stage-0 -> stage-2: release once procPids is sent */
+};
+
+/* `orch-init init`: runs stage-0 and returns its exit code (children never return). */
+int stage0_run(int sync_fd);
+
+/* exec_fifo_create.c: mkfifo 0622 and an O_PATH fd for the init (stage-0, on the host). */
+int exec_fifo_create(const char *path, int *fd, struct orch_error *err);
+
+/*
+ * reap.c, foreground stage-0: reaps every child until the init exits; returns its exit code,
+ * or 128+N when signal N killed it.
+ */
+int reap_until_init_exits(pid_t init);
+
+__attribute__((noreturn)) void stage1_run(struct stage_context *ctx);
+__attribute__((noreturn)) void stage2_run(struct stage_context *ctx);
+
+#endif
