@@ -92,7 +92,7 @@ test('joining a namespace by path shares it with its owner', async (t) => {
   const ownerId = nextId();
   t.is(orch(root, ['run', '-d', '--bundle', owner.dir, ownerId]).status, 0);
   const ownerPid = JSON.parse(orch(root, ['state', ownerId]).stdout).pid as number;
-  const joiner = makeBundle(['readlink', '/proc/self/ns/net', '/proc/self/ns/uts'], (spec) => {
+  const joiner = makeBundle(['sh', '-c', 'readlink /proc/self/ns/net; readlink /proc/self/ns/uts'], (spec) => {
     spec.linux!.namespaces = spec.linux!.namespaces!.map((ns) =>
       ns.type === 'network' || ns.type === 'uts' ? { type: ns.type, path: `/proc/${ownerPid}/ns/${ns.type === 'network' ? 'net' : 'uts'}` } : ns,
     );

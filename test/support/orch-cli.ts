@@ -1,5 +1,5 @@
-import { spawnSync, spawn, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync, spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,14 +19,29 @@ export function makeRoot(): string {
   return mkdtempSync(join(tmpdir(), 'orch-root-'));
 }
 
+/**
+ * Runs the CLI to completion. Its stdout/stderr go to files, not pipes: a detached container
+ * inherits them (as with runc), and a pipe would stay open, and the call blocked, until it exits.
+ */
 export function orch(root: string, args: string[], options: { cwd?: string; input?: string; timeout?: number } = {}): Result {
-  const result: SpawnSyncReturns<string> = spawnSync(process.execPath, [ORCH_BIN, '--root', root, ...args], {
-    encoding: 'utf8',
-    cwd: options.cwd,
-    input: options.input,
-    timeout: options.timeout ?? 60_000,
-  });
-  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+  const dir = mkdtempSync(join(tmpdir(), 'orch-out-'));
+  const outPath = join(dir, 'stdout');
+  const errPath = join(dir, 'stderr');
+  const out = openSync(outPath, 'w');
+  const err = openSync(errPath, 'w');
+  try {
+    const result = spawnSync(process.execPath, [ORCH_BIN, '--root', root, ...args], {
+      cwd: options.cwd,
+      input: options.input,
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', out, err],
+      timeout: options.timeout ?? 60_000,
+    });
+    return { status: result.status, signal: result.signal, stdout: readFileSync(outPath, 'utf8'), stderr: readFileSync(errPath, 'utf8') };
+  } finally {
+    closeSync(out);
+    closeSync(err);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface Running {
