@@ -23,7 +23,7 @@ export function makeRoot(): string {
  * Runs the CLI to completion. Its stdout/stderr go to files, not pipes: a detached container
  * inherits them (as with runc), and a pipe would stay open, and the call blocked, until it exits.
  */
-export function orch(root: string, args: string[], options: { cwd?: string; input?: string; timeout?: number } = {}): Result {
+export function orch(root: string, args: string[], options: { cwd?: string; input?: string; timeout?: number; extraFds?: number[] } = {}): Result {
   const dir = mkdtempSync(join(tmpdir(), 'orch-out-'));
   const outPath = join(dir, 'stdout');
   const errPath = join(dir, 'stderr');
@@ -33,7 +33,7 @@ export function orch(root: string, args: string[], options: { cwd?: string; inpu
     const result = spawnSync(process.execPath, [ORCH_BIN, '--root', root, ...args], {
       cwd: options.cwd,
       input: options.input,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', out, err],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', out, err, ...(options.extraFds ?? [])],
       timeout: options.timeout ?? 60_000,
     });
     return { status: result.status, signal: result.signal, stdout: readFileSync(outPath, 'utf8'), stderr: readFileSync(errPath, 'utf8') };
