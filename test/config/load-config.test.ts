@@ -265,3 +265,11 @@ test('a cgroup namespace needs kernel support', (t) => {
     "config.json: linux.namespaces[5]: cgroup namespaces aren't enabled in the kernel",
   );
 });
+
+test('ociVersion must be a 1.x SemVer version', (t) => {
+  const withVersion = (ociVersion: string): Spec => ({ ...defaultSpec(), ociVersion });
+  t.notThrows(() => validateConfig(withVersion('1.0.2-dev')));
+  t.notThrows(() => validateConfig(withVersion('1.3.0')));
+  t.throws(() => validateConfig(withVersion('invalid')), { message: /^config\.json: ociVersion: must match .*\(got "invalid"\)$/ });
+  t.throws(() => validateConfig(withVersion('2.0.0')), { message: /ociVersion/ });
+});

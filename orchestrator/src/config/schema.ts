@@ -521,7 +521,8 @@ export const configSchema = {
   // root is REQUIRED on Linux (OPTIONAL only for Hyper-V containers on Windows).
   required: ['ociVersion', 'root'],
   properties: {
-    ociVersion: { type: 'string' },
+    // SemVer 2.0 of a 1.x runtime-spec: runc accepts anything here, crun refuses what it cannot read.
+    ociVersion: { type: 'string', pattern: '^1\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$' },
     root: rootSchema,
     mounts: { type: 'array', items: mountSchema },
     process: processSchema,
