@@ -21,7 +21,8 @@ interface State {
 const stateOf = (id: string): State => JSON.parse(orch(root, ['state', id]).stdout) as State;
 
 test('created -> running -> stopped -> deleted', async (t) => {
-  const bundle = makeBundle(['sh', '-c', 'read line < /dev/zero & sleep 0.5']);
+  // Runs until told to stop, so the running state lasts as long as the test needs it.
+  const bundle = makeBundle(['sh', '-c', 'trap "exit 0" USR1; while true; do sleep 0.1; done']);
   const id = nextId();
   const pidFile = join(bundle.dir, 'init.pid');
   const created = orch(root, ['create', '--bundle', bundle.dir, '--pid-file', pidFile, id]);
@@ -43,6 +44,7 @@ test('created -> running -> stopped -> deleted', async (t) => {
   t.not(started.status, 0);
   t.regex(started.stderr, /cannot start an already running container/);
 
+  t.is(orch(root, ['kill', id, 'USR1']).status, 0);
   await waitForStatus(root, id, 'stopped');
   t.is(stateOf(id).pid, 0);
   t.is(orch(root, ['delete', id]).status, 0);
