@@ -1,7 +1,8 @@
 /*
  * orch-init: the container init helper the orchestrator spawns (shared/init-config.md).
  *   orch-init init    create a container: stage-0 .. stage-2, then exec the process
- *   orch-init setns   join a running container (not implemented yet)
+ *   orch-init setns   join a running container (exec): stage-0 .. stage-2, then exec the process
+ *   orch-init cgroup-devices|cgroup-oom …   cgroup work for the orchestrator (cgroups/cgroups.h)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +13,11 @@
 
 #include <orch/protocol.h>
 
+#include "cgroups/cgroups.h"
+#include "features/features.h"
+#include "cloned_binary/cloned_binary.h"
 #include "nsexec/stages.h"
+#include "seccomp/seccomp_filter.h"
 #include "sync/sync.h"
 
 /* The socket's fd number from the environment; -1 with a message on stderr when unusable. */
@@ -48,18 +53,29 @@ static int take_sync_fd(void)
 
 int main(int argc, char **argv)
 {
+	struct orch_error err;
 	int sync_fd;
 
+	/* no sync socket: run by the orchestrator on a cgroup, never inside a container */
+	if (argc >= 2 && strcmp(argv[1], "cgroup-devices") == 0)
+		return cgroup_devices_main(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "cgroup-oom") == 0)
+		return cgroup_oom_main(argc, argv);
+	if (argc == 2 && strcmp(argv[1], "features") == 0)
+		return features_main();
 	if (argc != 2 || (strcmp(argv[1], "init") != 0 && strcmp(argv[1], "setns") != 0)) {
 		fprintf(stderr, "usage: orch-init init|setns (spawned by orch, not run by hand)\n");
 		return 1;
 	}
-	sync_fd = take_sync_fd();
-	if (sync_fd < 0)
-		return 1;
-	if (strcmp(argv[1], "setns") == 0) {
-		sync_send_error(sync_fd, "orch-init setns: joining a running container is not implemented yet");
+	/* CVE-2019-5736: run from a sealed copy; before the sync fd becomes close-on-exec. */
+	if (cloned_binary_ensure(argv, &err) < 0) {
+		sync_fd = take_sync_fd();
+		if (sync_fd >= 0)
+			sync_send_error(sync_fd, err.msg);
 		return 1;
 	}
-	return stage0_run(sync_fd);
+	sync_fd = take_sync_fd();
+	if (sync_fd < 0 || seccomp_agent_fd_take() < 0)
+		return 1;
+	return stage0_run(sync_fd, argv[1]);
 }

@@ -22,10 +22,10 @@ test('--log with --log-format json records errors as JSON lines with level error
 
 test('a flag of a later feature fails clearly instead of being ignored', (t) => {
   const bundle = makeBundle(['true']);
-  const result = orch(root, ['create', '--console-socket', '/tmp/nope.sock', '--bundle', bundle.dir, 'console']);
+  const result = orch(root, ['create', '--pidfd-socket', '/tmp/nope.sock', '--bundle', bundle.dir, 'pidfd']);
   t.not(result.status, 0);
-  t.regex(result.stderr, /console/);
-  t.false(existsSync(join(root, 'console')));
+  t.regex(result.stderr, /--pidfd-socket is not supported yet/);
+  t.false(existsSync(join(root, 'pidfd')));
 });
 
 test('--version prints the lines containerd parses', (t) => {

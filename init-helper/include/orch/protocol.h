@@ -6,6 +6,7 @@
 
 #define ORCH_ENV_SYNC_FD "_ORCH_SYNC_FD"
 #define ORCH_ENV_LOG_LEVEL "_ORCH_LOG_LEVEL"
+#define ORCH_ENV_SECCOMP_AGENT_FD "_ORCH_SECCOMP_AGENT_FD"
 
 #define ORCH_INIT_MSG 62000
 /* u32: CLONE_NEW* flags of the namespaces to create */
@@ -55,9 +56,9 @@ static const struct orch_namespace_kind orch_namespace_kinds[] = {
 #define ORCH_SYNC_PROC_RESUME "procResume"
 /* from both: {message}: the sender failed; the receiver gives up */
 #define ORCH_SYNC_PROC_ERROR "procError"
-/* from helper: a seccomp listener fd is ready for the orchestrator's agent */
+/* from helper: the init is about to load a seccomp filter with SCMP_ACT_NOTIFY rules and needs the state for the agent at listenerPath */
 #define ORCH_SYNC_PROC_SECCOMP "procSeccomp"
-/* from orch: answer to procSeccomp */
+/* from orch: answer to procSeccomp: {state} is the container process state the init sends to the agent, with the listener fd, over the socket at $_ORCH_SECCOMP_AGENT_FD */
 #define ORCH_SYNC_PROC_SECCOMP_DONE "procSeccompDone"
 
 #define ORCH_INIT_TYPE_STANDARD "standard"

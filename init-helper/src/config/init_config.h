@@ -25,6 +25,9 @@ struct init_config {
 	int preserve_fds;
 	/* Filled from the bootstrap data, not the JSON: the CLONE_NEW* flags of namespaces created. */
 	int clone_flags;
+	/* Set by stage-0, not the JSON: where the init sends its pty master (console/console.h),
+	 * -1 without process.terminal. */
+	int console_socket;
 };
 
 int init_config_parse(const char *json, struct init_config *cfg, struct orch_error *err);

@@ -93,7 +93,7 @@ int devices_create(struct mount_ctx *ctx, struct orch_error *err)
 		if (spec_redefines(spec_devices, default_devices[i].path))
 			continue;
 		if (device_node_create(ctx, &default_devices[i], bind, err) < 0)
-			return -1;
+			return orch_wrap(err, "default device %s: ", default_devices[i].path);
 	}
 	size_t n = spec_devices ? json_object_array_length(spec_devices) : 0;
 	for (size_t i = 0; i < n; i++) {
@@ -103,7 +103,7 @@ int devices_create(struct mount_ctx *ctx, struct orch_error *err)
 		if (is_ptmx(dev.path))
 			continue;
 		if (device_node_create(ctx, &dev, bind, err) < 0)
-			return -1;
+			return orch_wrap(err, "linux.devices[%zu] (%s): ", i, dev.path);
 	}
 	return 0;
 }

@@ -36,7 +36,7 @@ static int bind_host_node(int dir, const char *name, const struct device_node *d
 	int e = errno;
 	close(fd);
 	if (r < 0)
-		return orch_fail(err, e, "bind-mount host device %s", dev->path);
+		return orch_fail(err, e, "bind-mount the host's %s", dev->path);
 	return 0;
 }
 
@@ -86,7 +86,7 @@ int device_node_create(struct mount_ctx *ctx, const struct device_node *dev, boo
 
 	int dir = open_parent_in_root(ctx->root_fd, dev->path, 0755, name, sizeof name, err);
 	if (dir < 0)
-		return orch_wrap(err, "device %s: ", dev->path);
+		return -1;
 	/* A fifo needs no privilege, and the host has none to bind: always mknod it. */
 	if (bind && dev->type != 'p') {
 		ret = bind_host_node(dir, name, dev, err);
@@ -97,8 +97,8 @@ int device_node_create(struct mount_ctx *ctx, const struct device_node *dev, boo
 	} else if (errno == EPERM && dev->type != 'p') {
 		ret = bind_host_node(dir, name, dev, err);
 	} else {
-		ret = orch_fail(err, errno, "mknod %s %c %lld:%lld", dev->path, dev->type,
-				(long long)dev->major, (long long)dev->minor);
+		ret = orch_fail(err, errno, "mknod %c %lld:%lld", dev->type, (long long)dev->major,
+				(long long)dev->minor);
 	}
 	close(dir);
 	return ret;

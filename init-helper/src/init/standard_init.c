@@ -10,9 +10,13 @@
 
 #include <orch/protocol.h>
 
+#include "../console/console.h"
+#include "../hooks/hooks.h"
+#include "../lsm/lsm.h"
 #include "../network/loopback.h"
 #include "../process/process.h"
 #include "../rootfs/rootfs.h"
+#include "../seccomp/seccomp_filter.h"
 #include "../sync/sync.h"
 #include "hostname.h"
 
@@ -33,6 +37,8 @@ static int become_root(const struct init_context *ic, struct orch_error *err)
 static int prepare_container(const struct init_config *cfg, const struct init_context *ic,
 			     struct orch_error *err)
 {
+	struct create_hooks_arg hooks = { .cfg = cfg, .sync_fd = ic->sync_fd };
+
 	if (setsid() < 0)
 		return orch_fail(err, errno, "setsid");
 	if (become_root(ic, err) < 0)
@@ -41,44 +47,81 @@ static int prepare_container(const struct init_config *cfg, const struct init_co
 		return -1;
 	if (hostname_apply(cfg, err) < 0)
 		return -1;
-	if (rootfs_setup(cfg, err) < 0)
+	if (rootfs_setup(cfg, hooks_before_root_change, &hooks, err) < 0)
 		return orch_wrap(err, "rootfs: ");
 	if (sync_send_type(ic->sync_fd, ORCH_SYNC_PROC_READY, err) < 0)
 		return -1;
 	return sync_wait_for(ic->sync_fd, ORCH_SYNC_PROC_RUN, NULL, err);
 }
 
-/* Credentials and limits of spec.process, in the order runc applies them. */
+/*
+ * Credentials, limits and confinement of spec.process, in runc's order (standard_init_linux.go):
+ * keyring, rlimits, no_new_privs, scheduling, personality, then seccomp (before the capability
+ * drop when it needs CAP_SYS_ADMIN, i.e. without no_new_privs), the user switch and the
+ * capabilities last.
+ */
 static int setup_process(const struct init_config *cfg, const struct init_context *ic,
 			 json_object *process, struct orch_error *err)
 {
 	const char *cwd = cfg_string(process, "cwd");
+	bool nnp = cfg_bool(process, "noNewPrivileges", false);
 	struct caps_sets caps;
-	bool cwd_done;
+	struct user_ids ids;
+	bool cwd_denied;
 
-	if (keyring_join(cfg, err) < 0 || rlimits_apply(process, err) < 0)
+	if (caps_parse(process, &caps, err) < 0 || user_parse(process, &ids, err) < 0 ||
+	    cpu_affinity_check(process, err) < 0)
 		return -1;
-	if (caps_parse(process, &caps, err) < 0 || caps_apply_bounding(&caps, err) < 0)
+	if (selinux_apply_keyring(process, err) < 0 || keyring_join(cfg, err) < 0 ||
+	    rlimits_apply(process, err) < 0 || apparmor_apply(process, err) < 0)
 		return -1;
-	/* Still root: a cwd only root can reach works; a cwd only the user can reach waits. */
-	cwd_done = cwd_enter(cwd, err) == 0;
-	if (user_apply(process, ic->setgroups_allowed, caps.given, err) < 0)
+	if (no_new_privs_apply(process, err) < 0 || scheduler_apply(process, err) < 0 ||
+	    io_priority_apply(process, err) < 0 || personality_apply(cfg->spec, err) < 0)
 		return -1;
-	if (caps_apply(&caps, err) < 0)
+	/* In the container's cgroup now: its cpuset, not the caller's affinity, applies. */
+	cpu_affinity_reset();
+	/*
+	 * Still root and before any seccomp filter (whose rules may refuse getcwd): a cwd only
+	 * the process's user can reach is entered after the user switch.
+	 */
+	if (cwd_enter(cwd, &cwd_denied, err) < 0 && !cwd_denied)
 		return -1;
-	if (!cwd_done && cwd_enter(cwd, err) < 0)
+	if (selinux_apply_exec(process, err) < 0)
 		return -1;
-	return no_new_privs_apply(process, err);
+	if (!nnp && seccomp_setup(cfg->spec, ic->sync_fd, err) < 0)
+		return orch_wrap(err, "seccomp: ");
+	if (caps_apply_bounding(&caps, err) < 0)
+		return -1;
+	/* Still root: the process' user gets its terminal (runc's fixStdioPermissions). */
+	if (stdio_owner_fix(cfg, err) < 0)
+		return -1;
+	if (user_apply(&ids, ic->setgroups_allowed, err) < 0)
+		return -1;
+	if (cwd_denied && cwd_enter(cwd, &cwd_denied, err) < 0)
+		return -1;
+	return caps_apply(&caps, err);
 }
 
 /* After the socket is closed nobody reads procError: report on stderr and exit. */
-__attribute__((noreturn)) static void finish(const struct init_context *ic, const char *path,
+__attribute__((noreturn)) static void finish(const struct init_config *cfg,
+					     const struct init_context *ic, const char *path,
 					     char **argv, char **envp)
 {
 	struct orch_error err;
 	int saved;
 
-	if (exec_fifo_signal(ic->fifo_fd, &err) < 0) {
+	int fifo = exec_fifo_open(ic->fifo_fd, &err);
+
+	if (fifo < 0) {
+		fprintf(stderr, "orch-init: %s\n", err.msg);
+		_exit(1);
+	}
+	/* Part of `start`, which waits for them: a failure is its error, and the init goes. */
+	if (hooks_start_container(cfg, envp, &err) < 0) {
+		exec_fifo_refuse(fifo, err.msg);
+		_exit(1);
+	}
+	if (exec_fifo_release(fifo, ic->fifo_fd, &err) < 0) {
 		fprintf(stderr, "orch-init: %s\n", err.msg);
 		_exit(1);
 	}
@@ -108,8 +151,13 @@ int standard_init(const struct init_config *cfg, const struct init_context *ic,
 		return -1;
 	if (fds_cloexec_from(3 + cfg->preserve_fds, err) < 0)
 		return -1;
+	/* With no_new_privs the filter needs no privilege: as late as possible, as runc. */
+	if (cfg_bool(process, "noNewPrivileges", false) &&
+	    seccomp_setup(cfg->spec, ic->sync_fd, err) < 0)
+		return orch_wrap(err, "seccomp: ");
 	/* Our end was the last copy: the orchestrator sees end-of-file, `create` is done. */
 	if (close(ic->sync_fd) < 0)
 		return orch_fail(err, errno, "close the sync socket");
-	finish(ic, path, argv, envp);
+	console_created(cfg);
+	finish(cfg, ic, path, argv, envp);
 }

@@ -18,9 +18,10 @@ static int remount_bind(const struct mount_req *req, int fd, struct orch_error *
 	if (mount("", procfd_path(fd, target), NULL, flags, NULL) == 0)
 		return 0;
 	int mount_errno = errno;
-	if (statfs(req->source, &st) < 0)
-		return orch_fail(err, errno, "remount bind (%s): statfs %s",
-				 mount_flags_string(flags, names, sizeof names), req->source);
+	/* The new mount has the flags (locked ones included) of the mount it copies. */
+	if (fstatfs(fd, &st) < 0)
+		return orch_fail(err, errno, "remount bind (%s): statfs",
+				 mount_flags_string(flags, names, sizeof names));
 	unsigned long src = mount_flags_from_statfs((unsigned long)st.f_flags);
 	unsigned long cannot_clear = src & req->opts.cleared & MOUNT_LOCK_FLAGS;
 	if (cannot_clear)

@@ -260,6 +260,30 @@ out:
 	return ret;
 }
 
+/* The init's cgroup v2 path as the host sees it ("/" for the root), noted by stage-0, or "". */
+static char cgroup2_host_path[PATH_MAX];
+
+int cgroup_mount_prepare(struct orch_error *err)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!f)
+		return orch_fail(err, errno, "open /proc/self/cgroup");
+	while (getline(&line, &cap, f) > 0) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		/* The root needs no suffix on /sys/fs/cgroup. */
+		snprintf(cgroup2_host_path, sizeof cgroup2_host_path, "%s", strcmp(line + 3, "/") == 0 ? "" : line + 3);
+		break;
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
 static int mount_cgroup_v2(struct mount_ctx *ctx, const struct mount_req *req, int dst_fd,
 			   struct orch_error *err)
 {
@@ -276,15 +300,21 @@ static int mount_cgroup_v2(struct mount_ctx *ctx, const struct mount_req *req, i
 	if (ret < 0 && (mount_errno == EPERM || mount_errno == EBUSY)) {
 		/* A user namespace without its own cgroup namespace may not mount cgroup2: bind the
 		 * host's hierarchy instead, as runc does (mount_bind applies "ro"). */
+		char source[PATH_MAX];
 		struct mount_req bind = *req;
 		bind.type = "bind";
 		bind.source = "/sys/fs/cgroup";
+		/* With a cgroup namespace, emulate it: only the container's own cgroup, whose host
+		 * path stage-0 noted before the namespace hid it. */
+		if (ctx->cgroupns && cgroup2_host_path[0] &&
+		    snprintf(source, sizeof source, "/sys/fs/cgroup%s", cgroup2_host_path) < (int)sizeof source)
+			bind.source = source;
 		bind.opts.flags |= MS_BIND;
 		bind.opts.data = NULL;
 		ret = mount_bind(ctx, &bind, &dst, err);
 		if (ret < 0)
-			orch_wrap(err, "mount cgroup2: %s, and the fallback to a bind of /sys/fs/cgroup: ",
-				  strerror(mount_errno));
+			orch_wrap(err, "mount cgroup2: %s, and the fallback to a bind of %s: ", strerror(mount_errno),
+				  bind.source);
 	}
 	close(dst);
 	return ret;

@@ -51,8 +51,14 @@ int mount_propagate(struct mount_ctx *ctx, const struct mount_req *req, int *dst
 	 * made read-only after the root change, as runc does. */
 	if (type_is(req, "tmpfs") || strcmp(req->dest, "/dev") == 0)
 		flags &= ~MS_RDONLY;
-	if (mount(req->source, procfd_path(*dst_fd, target), bind ? NULL : req->type, flags,
-		  req->opts.data) < 0) {
+	if (req->tree_fd) {
+		/* Onto the fd itself: no path is looked up again. */
+		if (move_mount(*req->tree_fd, "", *dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+			*mount_errno = errno;
+			return orch_fail(err, errno, "move the id-mapped mount of %s into place", req->source);
+		}
+	} else if (mount(req->source, procfd_path(*dst_fd, target), bind ? NULL : req->type, flags,
+			 req->opts.data) < 0) {
 		*mount_errno = errno;
 		if (bind)
 			return orch_fail(err, errno, "bind-mount %s", req->source);
@@ -105,7 +111,7 @@ static int open_mountpoint(struct mount_ctx *ctx, const struct mount_req *req, c
 			return orch_fail(err, errno, "open mountpoint %s", req->dest);
 		bool is_file = false;
 		if (type_is(req, "bind")) {
-			if (stat(req->source, &st) < 0)
+			if ((req->tree_fd ? fstat(*req->tree_fd, &st) : stat(req->source, &st)) < 0)
 				return orch_fail(err, errno, "stat bind source %s", req->source);
 			is_file = !S_ISDIR(st.st_mode);
 		}
@@ -186,9 +192,12 @@ static int mount_proc_sys(struct mount_ctx *ctx, const struct mount_req *req, in
 	if (mount_propagate(ctx, req, dst, &mount_errno, err) == 0)
 		return mount_apply_rec_attr(req, *dst, err);
 	/* The kernel lets a user namespace mount sysfs only if it owns the network namespace:
-	 * bind the host's /sys instead (and remount it with the requested flags). */
+	 * a read-only /sys is then the host's, bound (as crun does; a writable one is refused). */
 	if (!(type_is(req, "sysfs") && mount_errno == EPERM && ctx->userns))
 		return -1;
+	if (!(req->opts.flags & MS_RDONLY))
+		return orch_fail(err, mount_errno, "mount sysfs (without its own network namespace, a user "
+				 "namespace gets a sysfs only read-only, bound from the host)");
 	struct mount_req bind = *req;
 	bind.type = "bind";
 	bind.source = "/sys";
@@ -225,17 +234,45 @@ int mount_req_apply(struct mount_ctx *ctx, struct mount_req *req, struct orch_er
 	} else {
 		/* tmpfs, mqueue, devpts and any other filesystem type. */
 		struct mount_req r = *req;
+		int below = -1;
 		if (tmpfs_data)
 			r.opts.data = tmpfs_data;
+		/* tmpcopyup: keep hold of the directory the tmpfs is about to cover. */
+		if (type_is(req, "tmpfs") && req->opts.copy_up) {
+			below = openat(dst, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (below < 0) {
+				ret = orch_fail(err, errno, "tmpcopyup: open %s", req->dest);
+				goto out;
+			}
+		}
 		ret = mount_propagate(ctx, &r, &dst, &mount_errno, err);
+		if (ret == 0 && below >= 0)
+			ret = tmpfs_copy_up(below, dst, req->dest, err);
 		if (ret == 0)
 			ret = mount_apply_rec_attr(req, dst, err);
+		if (below >= 0)
+			close(below);
 	}
 out:
 	free(tmpfs_data);
 	if (dst >= 0)
 		close(dst);
 	return ret;
+}
+
+const char *mount_bind_source(const struct init_config *cfg, const char *source, char buf[PATH_MAX],
+			      struct orch_error *err)
+{
+	if (!source)
+		source = "";
+	if (source[0] == '/')
+		return source;
+	/* runc resolves a relative bind source against the bundle (its cwd). */
+	if (snprintf(buf, PATH_MAX, "%s/%s", cfg->bundle ? cfg->bundle : ".", source) >= PATH_MAX) {
+		orch_fail(err, ENAMETOOLONG, "source %s", source);
+		return NULL;
+	}
+	return buf;
 }
 
 int mount_spec_entry(struct mount_ctx *ctx, json_object *m, int index, struct orch_error *err)
@@ -266,15 +303,21 @@ int mount_spec_entry(struct mount_ctx *ctx, json_object *m, int index, struct or
 	if ((req.opts.flags & MS_BIND) || strcmp(req.type, "bind") == 0) {
 		req.type = "bind";
 		req.opts.flags |= MS_BIND;
-		if (req.source[0] != '/') {
-			/* runc resolves a relative bind source against the bundle (its cwd). */
-			const char *bundle = ctx->cfg->bundle ? ctx->cfg->bundle : ".";
-			if (snprintf(source, sizeof source, "%s/%s", bundle, req.source) >= (int)sizeof source) {
-				mount_options_free(&req.opts);
-				return orch_fail(err, ENAMETOOLONG, "mount %d (%s): source", index, destination);
-			}
-			req.source = source;
+		req.source = mount_bind_source(ctx->cfg, req.source, source, err);
+		if (!req.source) {
+			mount_options_free(&req.opts);
+			return orch_wrap(err, "mount %d (%s): ", index, destination);
 		}
+		/* The kernel ignores filesystem data on a bind; runc 1.1 and crun pass it on, runc
+		 * 1.2+ refuses it. Dropped here (the orchestrator warns). */
+		free(req.opts.data);
+		req.opts.data = NULL;
+		req.tree_fd = mount_source_tree(index);
+	}
+	if (mount_is_idmapped(m, &req.opts) && !req.tree_fd) {
+		mount_options_free(&req.opts);
+		return orch_fail(err, 0, "mount %d (%s): id-mapped mounts are only supported for bind mounts",
+				 index, destination);
 	}
 	ret = mount_req_apply(ctx, &req, err);
 	mount_options_free(&req.opts);

@@ -87,9 +87,6 @@ static const struct {
 	{ "rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW },
 };
 
-/* Options runc knows but this runtime does not implement yet. */
-static const char *const unsupported_options[] = { "tmpcopyup", "idmap", "ridmap" };
-
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 unsigned long mount_propagation_flag(const char *name)
@@ -160,9 +157,17 @@ static int parse_one(const char *opt, struct mount_opts *out, size_t *data_len, 
 			out->rec_clr |= MOUNT_ATTR__ATIME;
 		return 0;
 	}
-	for (i = 0; i < ARRAY_LEN(unsupported_options); i++)
-		if (strcmp(unsupported_options[i], opt) == 0)
-			return orch_fail(err, 0, "option \"%s\": not supported yet", opt);
+	/* runc's extension and id-mapping options: an id-mapped bind whose mapping is the
+	 * container's user namespace unless the entry has its own (ridmap: submounts too). */
+	if (strcmp(opt, "tmpcopyup") == 0) {
+		out->copy_up = true;
+		return 0;
+	}
+	if (strcmp(opt, "idmap") == 0 || strcmp(opt, "ridmap") == 0) {
+		out->idmap = true;
+		out->idmap_recursive = opt[0] == 'r';
+		return 0;
+	}
 	/* Anything else is filesystem data (size=, mode=, newinstance ...), as with runc. */
 	return data_append(&out->data, data_len, opt, err);
 }

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/types.h>
@@ -37,6 +38,9 @@ struct mount_opts {
 	int n_propagation;
 	uint64_t rec_set, rec_clr;	/* MOUNT_ATTR_* of "rro", "rnosuid" ... (mount_setattr) */
 	char *data;		/* unknown options joined with ',' (filesystem data); malloc'd or NULL */
+	bool copy_up;		/* "tmpcopyup": the tmpfs starts with what the directory held */
+	bool idmap;		/* "idmap"/"ridmap": an id-mapped bind */
+	bool idmap_recursive;	/* "ridmap": submounts are id-mapped too */
 };
 
 /* options: a json array of strings or NULL. On success free with mount_options_free(). */
@@ -66,8 +70,12 @@ int path_clean_abs(const char *path, char *out, size_t size);
 bool path_in_root(const char *root, const char *path);
 /* The path fd refers to, as this process sees it (readlink /proc/self/fd/N); -1 + errno. */
 int fd_path(int fd, char *buf, size_t size);
-/* openat2(root_fd, path, flags, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS): -1 + errno. */
+/* openat2(root_fd, path, flags, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS): -1 + errno. Without
+ * openat2, walk_in_root() does the same in userspace. */
 int open_in_root(int root_fd, const char *path, int flags);
+/* walk_in_root.c: path resolved below root_fd one component at a time (symlinks resolved
+ * against the root, ".." stopping there); -1 + errno (EXDEV: a rename moved the walk out). */
+int walk_in_root(int root_fd, const char *path, int flags);
 /* mkdir -p of path inside the root; returns an O_PATH fd of the directory. */
 int mkdir_all_in_root(int root_fd, const char *path, mode_t mode, struct orch_error *err);
 /* Creates the parents of path inside the root; returns an O_PATH fd of the parent and puts the
@@ -105,8 +113,16 @@ struct mount_req {
 	const char *type;	/* "bind" for bind mounts, whatever spec type was given */
 	const char *source;	/* host path for binds (relative ones already joined to the bundle) */
 	struct mount_opts opts;	/* opts.data is not owned by the request */
+	const int *tree_fd;	/* NULL, or a detached mount (open_tree) to move to dest instead of
+				 * binding source: the id-mapped binds stage-0 prepared */
 };
 
+/* A bind source as a host path: relative ones are taken from the bundle directory; NULL + err
+ * when too long. */
+const char *mount_bind_source(const struct init_config *cfg, const char *source, char buf[PATH_MAX],
+			      struct orch_error *err);
+/* tmpcopyup: copies what the directory below_dir holds into the fresh tmpfs on top of it. */
+int tmpfs_copy_up(int below_dir, int tmpfs_root, const char *dest, struct orch_error *err);
 /* Mounts spec.mounts[index]; errors read "mount <index> (<destination>): ...". */
 int mount_spec_entry(struct mount_ctx *ctx, json_object *m, int index, struct orch_error *err);
 /* Mounts one request inside the rootfs (runc's mountToRootfs). */
@@ -124,8 +140,30 @@ int mount_bind(struct mount_ctx *ctx, const struct mount_req *req, int *dst_fd, 
 int mount_apply_rec_attr(const struct mount_req *req, int fd, struct orch_error *err);
 /* The cgroup filesystem at req->dest: cgroup2, or a tmpfs with one mount per v1 hierarchy. */
 int mount_cgroup(struct mount_ctx *ctx, const struct mount_req *req, int dst_fd, struct orch_error *err);
+/* Stage-0, before any namespace: notes the container's cgroup v2 path as the host sees it (a
+ * cgroup namespace hides it later), for the bind that stands in for a cgroup2 mount. */
+int cgroup_mount_prepare(struct orch_error *err);
 /* runc's checkProcMount: nothing may be mounted inside /proc except a few lxcfs-style files,
  * and only proc (or a bind of a procfs) onto /proc. rel is the clean path inside the rootfs. */
 int check_proc_mount(const char *rel, const struct mount_req *req, struct orch_error *err);
+
+/* --- mount_sources.c / idmap_userns.c: what stage-0 prepares on the host ------------------- */
+
+/*
+ * Stage-0 (host root, host namespaces) makes the detached mount trees the container cannot make
+ * itself: id-mapped binds (open_tree(OPEN_TREE_CLONE) + mount_setattr(MOUNT_ATTR_IDMAP) need
+ * privilege over the source filesystem). The init inherits the fds across fork and moves each
+ * tree onto its destination.
+ */
+int mount_sources_prepare(const struct init_config *cfg, struct orch_error *err);
+/* The tree prepared for spec.mounts[index], or NULL. */
+const int *mount_source_tree(int index);
+/* Closes every prepared tree (those not moved into place are dissolved). */
+void mount_sources_close(void);
+/* true when spec.mounts entry m is an id-mapped mount (idmap/ridmap or its own mappings). */
+bool mount_is_idmapped(json_object *m, const struct mount_opts *opts);
+/* A user namespace with these spec id-mappings (uid_map/gid_map lines), as an fd. */
+int idmap_userns_open(json_object *uid_maps, json_object *gid_maps, struct orch_error *err);
+void idmap_userns_release(void);
 
 #endif

@@ -1,6 +1,7 @@
 #include "idmap.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,13 +77,43 @@ static int run_map_tool(const char *tool, pid_t pid, const char *map, struct orc
 	return 0;
 }
 
+/* One try at writing the map ourselves: 0, or the errno that refused it. */
+static int direct_write(pid_t pid, const char *file, const char *map)
+{
+	char path[64];
+	size_t len = strlen(map);
+	ssize_t n;
+	int fd, e = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	do
+		n = write(fd, map, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		e = errno;
+	else if ((size_t)n != len)
+		e = EIO;
+	close(fd);
+	return e;
+}
+
 static int write_map(pid_t pid, const char *file, const char *map, const char *tool,
 		     struct orch_error *err)
 {
 	if (map == NULL || map[0] == '\0')
 		return 0;
-	if (tool != NULL && tool[0] != '\0')
-		return run_map_tool(tool, pid, map, err);
+	/* As runc: the setuid tool only when the kernel refuses an unprivileged writer. */
+	if (tool != NULL && tool[0] != '\0') {
+		int e = direct_write(pid, file, map);
+
+		if (e == 0)
+			return 0;
+		if (e == EPERM)
+			return run_map_tool(tool, pid, map, err);
+	}
 	return write_proc_file(pid, file, map, err);
 }
 

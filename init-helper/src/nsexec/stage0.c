@@ -18,6 +18,9 @@
 
 #include <orch/protocol.h>
 
+#include "../console/console.h"
+#include "../mounts/mounts.h"
+#include "../process/process.h"
 #include "../sync/sync.h"
 #include "idmap.h"
 #include "proc_write.h"
@@ -25,6 +28,13 @@
 
 static pid_t stage1_pid = -1;
 static pid_t stage2_pid = -1;
+static const char *helper_mode = "init"; /* argv[1] */
+
+/* `orch-init setns`: join a running container; nothing of the rootfs or exec fifo to make. */
+static bool joining(const struct stage_context *ctx)
+{
+	return strcmp(ctx->cfg.type, ORCH_INIT_TYPE_SETNS) == 0;
+}
 
 static void kill_and_reap(pid_t *pid)
 {
@@ -80,9 +90,11 @@ static int read_input(struct stage_context *ctx, struct orch_error *err)
 	if (rc < 0)
 		return -1;
 	ctx->cfg.clone_flags = (int)ctx->boot.clone_flags;
-	if (strcmp(ctx->cfg.type, ORCH_INIT_TYPE_STANDARD) != 0)
-		return orch_fail(err, 0, "init type \"%s\" is not supported by `orch-init init`",
-				 ctx->cfg.type);
+	ctx->cfg.console_socket = -1;
+	if (strcmp(ctx->cfg.type, strcmp(helper_mode, "setns") == 0 ? ORCH_INIT_TYPE_SETNS
+								      : ORCH_INIT_TYPE_STANDARD) != 0)
+		return orch_fail(err, 0, "init type \"%s\" is not supported by `orch-init %s`",
+				 ctx->cfg.type, helper_mode);
 	return 0;
 }
 
@@ -112,6 +124,18 @@ static int make_channels(struct stage_context *ctx, struct orch_error *err)
 	return 0;
 }
 
+/* process.terminal: the console socket the init sends its pty master on (console/console.h). */
+static int console_open(struct stage_context *ctx, struct orch_error *err)
+{
+	struct console_channel ch;
+
+	if (console_channel_open(&ctx->cfg, &ch, err) < 0)
+		return -1;
+	ctx->cfg.console_socket = ch.init_end;
+	ctx->console_relay = ch.relay_end;
+	return 0;
+}
+
 static int prepare(struct stage_context *ctx, struct orch_error *err)
 {
 	if (read_input(ctx, err) < 0 || check_preserved_fds(ctx, err) < 0)
@@ -120,15 +144,25 @@ static int prepare(struct stage_context *ctx, struct orch_error *err)
 		/* Orphans of the container come to us, not to the host's init. */
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 			return orch_fail(err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
-		/* A terminal's ^C then reaches only the orchestrator, which forwards it once. */
-		if (setpgid(0, 0) < 0)
+		/* A terminal's ^C then reaches only the orchestrator, which forwards it once. With
+		 * process.terminal we read the terminal: only its foreground group may (the relay
+		 * puts it in raw mode, where ^C is just a byte for the container). */
+		if (!console_wanted(&ctx->cfg) && setpgid(0, 0) < 0)
 			return orch_fail(err, errno, "setpgid");
 	}
 	/* Before any namespace exists, so lowering it still counts as the host's root doing it. */
 	if (ctx->boot.oom_score_adj != NULL && ctx->boot.oom_score_adj[0] != '\0' &&
 	    proc_write("/proc/self/oom_score_adj", ctx->boot.oom_score_adj, err) < 0)
 		return -1;
-	if (exec_fifo_create(ctx->cfg.fifo_path, &ctx->fifo_fd, err) < 0)
+	/* Likewise: inside a user namespace the init could not raise a hard rlimit itself. */
+	rlimits_raise_hard(cfg_get(ctx->cfg.spec, "process"));
+	if (!joining(ctx) && exec_fifo_create(ctx->cfg.fifo_path, &ctx->fifo_fd, err) < 0)
+		return -1;
+	/* Id-mapped mounts need the host's privilege over their source: made here, moved into
+	 * place by the init. */
+	if (!joining(ctx) && mount_sources_prepare(&ctx->cfg, err) < 0)
+		return orch_wrap(err, "rootfs: ");
+	if (console_open(ctx, err) < 0)
 		return -1;
 	return make_channels(ctx, err);
 }
@@ -194,15 +228,17 @@ static int send_pids(struct stage_context *ctx, pid_t stage1, struct orch_error 
 	return rc;
 }
 
-int stage0_run(int sync_fd)
+int stage0_run(int sync_fd, const char *mode)
 {
 	struct stage_context ctx;
 	struct orch_error err;
 	pid_t stage1;
 
 	memset(&ctx, 0, sizeof(ctx));
+	helper_mode = mode;
 	ctx.sync_fd = sync_fd;
 	ctx.fifo_fd = ctx.chan1[0] = ctx.chan1[1] = ctx.chan2[0] = ctx.chan2[1] = -1;
+	ctx.console_relay = -1;
 	/* An inherited SIG_IGN would make the kernel reap our children before waitpid sees them. */
 	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR) {
 		orch_fail(&err, errno, "reset SIGCHLD");
@@ -221,6 +257,8 @@ int stage0_run(int sync_fd)
 	/* The other ends now live in stage-1 (and stage-2): EOF means they are gone. */
 	close(ctx.chan1[1]);
 	close(ctx.chan2[1]);
+	if (ctx.cfg.console_socket >= 0)
+		close(ctx.cfg.console_socket);
 
 	stage1 = stage1_pid;
 	if (run_stage1(&ctx, &err) < 0 || send_pids(&ctx, stage1, &err) < 0)
@@ -235,8 +273,12 @@ int stage0_run(int sync_fd)
 	close(ctx.sync_fd);
 	if (!ctx.cfg.foreground)
 		return 0;
-	/* Preserved fds belong to the container; holding them would delay EOF for their readers. */
-	if (close_range(3, ~0U, 0) < 0)
+	/* Preserved fds belong to the container; holding them would delay EOF for their readers.
+	 * The console relay's socket (above them all) is the one fd kept. */
+	if ((ctx.console_relay > 3 && close_range(3, (unsigned int)ctx.console_relay - 1, 0) < 0) ||
+	    close_range(ctx.console_relay < 0 ? 3 : (unsigned int)ctx.console_relay + 1, ~0U, 0) < 0)
 		fprintf(stderr, "orch-init: close_range: %s\n", strerror(errno));
+	if (ctx.console_relay >= 0)
+		return console_relay_run(ctx.console_relay, stage2_pid);
 	return reap_until_init_exits(stage2_pid);
 }

@@ -4,8 +4,12 @@
  */
 #include "stages.h"
 
+#include <string.h>
 #include <unistd.h>
 
+#include <orch/protocol.h>
+
+#include "../init/setns_init.h"
 #include "../init/standard_init.h"
 #include "../sync/sync.h"
 #include "stage_channel.h"
@@ -28,9 +32,10 @@ void stage2_run(struct stage_context *ctx)
 		_exit(1);
 	close(ctx->chan2[1]);
 
-	if (standard_init(&ctx->cfg, &ic, &err) < 0) {
+	if (strcmp(ctx->cfg.type, ORCH_INIT_TYPE_SETNS) == 0 ? setns_init(&ctx->cfg, &ic, &err) < 0
+							     : standard_init(&ctx->cfg, &ic, &err) < 0) {
 		sync_send_error(ctx->sync_fd, err.msg);
 		_exit(1);
 	}
-	_exit(1); /* standard_init returns only on failure */
+	_exit(1); /* both inits return only on failure */
 }

@@ -17,10 +17,14 @@ struct stage_context {
 	int fifo_fd;	/* O_PATH exec fifo, for the init */
 	int chan1[2];	/* stage-0 <-> stage-1: id maps, init pid, errors */
 	int chan2[2];	/* stage-0 -> stage-2: release once procPids is sent */
+	int console_relay; /* foreground terminal: stage-0's end of the console socket, else -1 */
 };
 
-/* `orch-init init`: runs stage-0 and returns its exit code (children never return). */
-int stage0_run(int sync_fd);
+/*
+ * `orch-init init` and `orch-init setns` (mode "init" or "setns", which the config's type must
+ * match): runs stage-0 and returns its exit code (children never return).
+ */
+int stage0_run(int sync_fd, const char *mode);
 
 /* exec_fifo_create.c: mkfifo 0622 and an O_PATH fd for the init (stage-0, on the host). */
 int exec_fifo_create(const char *path, int *fd, struct orch_error *err);

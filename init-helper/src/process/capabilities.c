@@ -1,9 +1,11 @@
 /*
- * A first cut of capability handling: the five sets from process.capabilities, applied with
- * libcap. The point it must not miss: the process never keeps more than the configured sets.
+ * The five capability sets of process.capabilities, applied with libcap. The process never keeps
+ * more than the configured sets: a set that is not listed (or no process.capabilities at all) is
+ * empty, as with runc.
  */
 #include "process.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +22,7 @@ static uint64_t *set_of(struct caps_sets *caps, size_t i)
 	return sets[i];
 }
 
-/* Capabilities this kernel knows; names past it are skipped like unknown ones. */
+/* Number of capabilities the running kernel knows (CAP_LAST_CAP + 1), at most 64. */
 static cap_value_t cap_limit(void)
 {
 	cap_value_t max = (cap_value_t)cap_max_bits();
@@ -28,6 +30,22 @@ static cap_value_t cap_limit(void)
 	return max > 64 ? 64 : max;
 }
 
+/* Spelled as the spec spells them: "CAP_" and upper-case letters, digits, underscores. */
+static bool well_formed(const char *name)
+{
+	if (strncmp(name, "CAP_", 4) != 0 || name[4] == '\0')
+		return false;
+	for (const char *p = name + 4; *p; p++)
+		if (!isupper((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '_')
+			return false;
+	return true;
+}
+
+/*
+ * A name that is no capability at all (a typo, "CAP_TEST") is an error: the runtime-spec says a
+ * value that cannot be mapped to a kernel interface MUST be an error. A real capability that this
+ * kernel predates is skipped with a warning, so configs written for newer kernels still run.
+ */
 static int parse_set(json_object *list, const char *set, uint64_t *mask, struct orch_error *err)
 {
 	size_t n;
@@ -46,9 +64,12 @@ static int parse_set(json_object *list, const char *set, uint64_t *mask, struct 
 		if (!json_object_is_type(item, json_type_string))
 			return orch_fail(err, 0, "process.capabilities.%s[%zu] must be a string", set, i);
 		name = json_object_get_string(item);
-		if (cap_from_name(name, &cap) < 0 || cap < 0 || cap >= cap_limit()) {
-			fprintf(stderr, "orch-init: warning: unknown or unsupported capability %s in "
-					"process.capabilities.%s, skipped\n", name, set);
+		if (!well_formed(name) || cap_from_name(name, &cap) < 0 || cap < 0)
+			return orch_fail(err, 0, "process.capabilities.%s[%zu]: unknown capability \"%s\"",
+					 set, i, name);
+		if (cap >= cap_limit()) {
+			fprintf(stderr, "orch-init: warning: capability %s (process.capabilities.%s) is "
+					"not supported by this kernel, skipped\n", name, set);
 			continue;
 		}
 		*mask |= UINT64_C(1) << cap;
@@ -65,7 +86,6 @@ int caps_parse(json_object *process, struct caps_sets *caps, struct orch_error *
 		return 0;
 	if (!json_object_is_type(obj, json_type_object))
 		return orch_fail(err, 0, "process.capabilities must be an object");
-	caps->given = true;
 	for (size_t i = 0; i < sizeof(set_names) / sizeof(set_names[0]); i++)
 		if (parse_set(cfg_get(obj, set_names[i]), set_names[i], set_of(caps, i), err) < 0)
 			return -1;
@@ -83,8 +103,6 @@ static int cap_error(struct orch_error *err, int errnum, const char *what, cap_v
 
 int caps_apply_bounding(const struct caps_sets *caps, struct orch_error *err)
 {
-	if (!caps->given)
-		return 0;
 	for (cap_value_t cap = 0; cap < cap_limit(); cap++) {
 		if (caps->bounding & (UINT64_C(1) << cap))
 			continue;
@@ -112,11 +130,10 @@ int caps_apply(const struct caps_sets *caps, struct orch_error *err)
 {
 	cap_t c;
 
-	if (!caps->given)
-		return 0;
 	c = cap_init(); /* all clear: whatever is not listed is dropped */
 	if (c == NULL)
 		return orch_fail(err, errno, "cap_init");
+	/* Inheritable is exactly the configured list, empty by default (CVE-2022-29162). */
 	if (set_flags(c, CAP_EFFECTIVE, caps->effective, err) < 0 ||
 	    set_flags(c, CAP_PERMITTED, caps->permitted, err) < 0 ||
 	    set_flags(c, CAP_INHERITABLE, caps->inheritable, err) < 0) {

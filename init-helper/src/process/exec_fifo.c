@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
-int exec_fifo_signal(int fifo_fd, struct orch_error *err)
+#include "../sync/fd_io.h"
+
+int exec_fifo_open(int fifo_fd, struct orch_error *err)
 {
 	char path[64];
-	ssize_t n;
 	int fd;
 
 	/* Reopening the O_PATH fd reaches the host fifo though it is outside the new root. */
@@ -18,6 +20,13 @@ int exec_fifo_signal(int fifo_fd, struct orch_error *err)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return orch_fail(err, errno, "open exec fifo %s", path);
+	return fd;
+}
+
+int exec_fifo_release(int fd, int fifo_fd, struct orch_error *err)
+{
+	ssize_t n;
+
 	do
 		n = write(fd, "0", 1);
 	while (n < 0 && errno == EINTR);
@@ -30,4 +39,13 @@ int exec_fifo_signal(int fifo_fd, struct orch_error *err)
 	if (close(fifo_fd) < 0)
 		return orch_fail(err, errno, "close exec fifo O_PATH fd %d", fifo_fd);
 	return 0;
+}
+
+void exec_fifo_refuse(int fd, const char *message)
+{
+	/* Whatever is not "0" is the reason `start` prints; an empty one would read as no word. */
+	if (message[0] == '\0' || message[0] == '0' ||
+	    fd_write_all(fd, message, strlen(message)) < 0)
+		fd_write_all(fd, "start failed", strlen("start failed"));
+	close(fd);
 }

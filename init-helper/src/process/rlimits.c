@@ -39,31 +39,48 @@ static int limit_value(json_object *entry, const char *type, const char *key, rl
 	return 0;
 }
 
+/* One entry of process.rlimits, checked: its resource and limits. */
+static int parse_entry(json_object *entry, size_t i, const char **type, int *resource,
+		       struct rlimit *rl, struct orch_error *err)
+{
+	*type = cfg_string(entry, "type");
+	*resource = -1;
+	if (*type == NULL)
+		return orch_fail(err, 0, "process.rlimits[%zu]: missing \"type\"", i);
+	for (size_t k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
+		if (strcmp(rlimit_names[k].name, *type) == 0)
+			*resource = rlimit_names[k].resource;
+	if (*resource < 0)
+		return orch_fail(err, 0, "process.rlimits: unknown rlimit type \"%s\"", *type);
+	if (limit_value(entry, *type, "hard", &rl->rlim_max, err) < 0 ||
+	    limit_value(entry, *type, "soft", &rl->rlim_cur, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* *list: process.rlimits, NULL when absent. */
+static int rlimit_list(json_object *process, json_object **list, struct orch_error *err)
+{
+	*list = cfg_get(process, "rlimits");
+	if (*list != NULL && !json_object_is_type(*list, json_type_array))
+		return orch_fail(err, 0, "process.rlimits must be an array");
+	return 0;
+}
+
 int rlimits_apply(json_object *process, struct orch_error *err)
 {
-	json_object *list = cfg_get(process, "rlimits");
+	json_object *list;
 	size_t n;
 
-	if (list == NULL)
-		return 0;
-	if (!json_object_is_type(list, json_type_array))
-		return orch_fail(err, 0, "process.rlimits must be an array");
-	n = json_object_array_length(list);
+	if (rlimit_list(process, &list, err) < 0)
+		return -1;
+	n = list ? json_object_array_length(list) : 0;
 	for (size_t i = 0; i < n; i++) {
-		json_object *entry = json_object_array_get_idx(list, i);
-		const char *type = cfg_string(entry, "type");
+		const char *type;
 		struct rlimit rl;
-		int resource = -1;
+		int resource;
 
-		if (type == NULL)
-			return orch_fail(err, 0, "process.rlimits[%zu]: missing \"type\"", i);
-		for (size_t k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
-			if (strcmp(rlimit_names[k].name, type) == 0)
-				resource = rlimit_names[k].resource;
-		if (resource < 0)
-			return orch_fail(err, 0, "process.rlimits: unknown rlimit type \"%s\"", type);
-		if (limit_value(entry, type, "hard", &rl.rlim_max, err) < 0 ||
-		    limit_value(entry, type, "soft", &rl.rlim_cur, err) < 0)
+		if (parse_entry(json_object_array_get_idx(list, i), i, &type, &resource, &rl, err) < 0)
 			return -1;
 		if (setrlimit(resource, &rl) < 0)
 			return orch_fail(err, errno, "setrlimit %s soft %llu hard %llu", type,
@@ -71,4 +88,28 @@ int rlimits_apply(json_object *process, struct orch_error *err)
 					 (unsigned long long)rl.rlim_max);
 	}
 	return 0;
+}
+
+void rlimits_raise_hard(json_object *process)
+{
+	json_object *list;
+	struct orch_error ignored;
+	size_t n;
+
+	if (rlimit_list(process, &list, &ignored) < 0)
+		return;
+	n = list ? json_object_array_length(list) : 0;
+	for (size_t i = 0; i < n; i++) {
+		struct rlimit want, now;
+		const char *type;
+		int resource;
+
+		if (parse_entry(json_object_array_get_idx(list, i), i, &type, &resource, &want,
+				&ignored) < 0 ||
+		    getrlimit(resource, &now) < 0 || want.rlim_max <= now.rlim_max)
+			continue;
+		/* Only the hard limit moves: the soft one, which is what binds, stays as it was. */
+		now.rlim_max = want.rlim_max;
+		(void)setrlimit(resource, &now); /* refused: the init reports it with context */
+	}
 }

@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* (uid_t)-1 means "unchanged" to the set*id calls, so it is not a valid id. */
+#define ID_MAX ((long long)UINT32_MAX - 1)
+
 static int id_value(json_object *user, const char *key, long long fallback, long long max,
 		    long long *out, struct orch_error *err)
 {
@@ -23,50 +26,34 @@ static int id_value(json_object *user, const char *key, long long fallback, long
 	return 0;
 }
 
-/* (uid_t)-1 means "unchanged" to the set*id calls, so it is not a valid id. */
-#define ID_MAX ((long long)UINT32_MAX - 1)
-
-static int set_groups(json_object *user, bool setgroups_allowed, struct orch_error *err)
+static int parse_groups(json_object *user, struct user_ids *ids, struct orch_error *err)
 {
 	json_object *list = cfg_get(user, "additionalGids");
-	size_t n;
-	gid_t *gids;
 
+	ids->ngroups = 0;
+	ids->groups = NULL;
 	if (list == NULL)
 		return 0;
 	if (!json_object_is_type(list, json_type_array))
 		return orch_fail(err, 0, "process.user.additionalGids must be an array");
-	n = json_object_array_length(list);
-	if (n == 0)
+	ids->ngroups = json_object_array_length(list);
+	if (ids->ngroups == 0)
 		return 0;
-	if (!setgroups_allowed)
-		return orch_fail(err, 0, "process.user.additionalGids: setgroups is denied in this "
-					 "user namespace");
-	gids = calloc(n, sizeof(*gids));
-	if (gids == NULL)
+	ids->groups = calloc(ids->ngroups, sizeof(*ids->groups));
+	if (ids->groups == NULL)
 		return orch_fail(err, ENOMEM, "process.user.additionalGids");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < ids->ngroups; i++) {
 		json_object *g = json_object_array_get_idx(list, i);
 
 		if (!json_object_is_type(g, json_type_int) || json_object_get_int64(g) < 0 ||
-		    json_object_get_int64(g) > ID_MAX) {
-			free(gids);
+		    json_object_get_int64(g) > ID_MAX)
 			return orch_fail(err, 0, "process.user.additionalGids[%zu] is not a gid", i);
-		}
-		gids[i] = (gid_t)json_object_get_int64(g);
+		ids->groups[i] = (gid_t)json_object_get_int64(g);
 	}
-	if (setgroups(n, gids) < 0) {
-		int saved = errno;
-
-		free(gids);
-		return orch_fail(err, saved, "setgroups process.user.additionalGids (%zu gids)", n);
-	}
-	free(gids);
 	return 0;
 }
 
-int user_apply(json_object *process, bool setgroups_allowed, bool keep_caps,
-	       struct orch_error *err)
+int user_parse(json_object *process, struct user_ids *ids, struct orch_error *err)
 {
 	json_object *user = cfg_get(process, "user");
 	long long uid = 0, gid = 0, mask = 022;
@@ -77,17 +64,39 @@ int user_apply(json_object *process, bool setgroups_allowed, bool keep_caps,
 	    id_value(user, "gid", 0, ID_MAX, &gid, err) < 0 ||
 	    id_value(user, "umask", 022, 0777, &mask, err) < 0)
 		return -1;
-	umask((mode_t)mask);
-	if (set_groups(user, setgroups_allowed, err) < 0)
-		return -1;
+	ids->uid = (uid_t)uid;
+	ids->gid = (gid_t)gid;
+	ids->umask = (mode_t)mask;
+	return parse_groups(user, ids, err);
+}
+
+int user_apply(const struct user_ids *ids, bool setgroups_allowed, struct orch_error *err)
+{
+	umask(ids->umask);
+	if (ids->ngroups > 0) {
+		if (!setgroups_allowed)
+			return orch_fail(err, 0, "process.user.additionalGids: setgroups is denied in "
+						 "this user namespace");
+		if (setgroups(ids->ngroups, ids->groups) < 0)
+			return orch_fail(err, errno, "setgroups process.user.additionalGids (%zu gids)",
+					 ids->ngroups);
+	}
 	/* Without KEEPCAPS a uid change away from 0 empties the permitted set for good. */
-	if (keep_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return orch_fail(err, errno, "prctl(PR_SET_KEEPCAPS, 1)");
-	if (setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0)
-		return orch_fail(err, errno, "setresgid %lld (process.user.gid)", gid);
-	if (setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
-		return orch_fail(err, errno, "setresuid %lld (process.user.uid)", uid);
-	if (keep_caps && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+	if (setresgid(ids->gid, ids->gid, ids->gid) < 0) {
+		if (errno == EINVAL)
+			return orch_fail(err, 0, "process.user.gid %u is not mapped in the user namespace",
+					 (unsigned)ids->gid);
+		return orch_fail(err, errno, "setresgid %u (process.user.gid)", (unsigned)ids->gid);
+	}
+	if (setresuid(ids->uid, ids->uid, ids->uid) < 0) {
+		if (errno == EINVAL)
+			return orch_fail(err, 0, "process.user.uid %u is not mapped in the user namespace",
+					 (unsigned)ids->uid);
+		return orch_fail(err, errno, "setresuid %u (process.user.uid)", (unsigned)ids->uid);
+	}
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return orch_fail(err, errno, "prctl(PR_SET_KEEPCAPS, 0)");
 	return 0;
 }

@@ -9,7 +9,11 @@
  * root propagation, bind of the rootfs onto itself, spec.mounts in order, /dev (default device
  * nodes and symlinks, devpts/ptmx), then pivot_root (or MS_MOVE + chroot with no_pivot),
  * masked and read-only paths, root.readonly. On return the cwd is "/" of the new root.
+ * before_root_change (may be NULL) is called with arg once every mount is in place, before the
+ * root changes, with the rootfs as cwd: the point of the OCI create hooks.
  */
-int rootfs_setup(const struct init_config *cfg, struct orch_error *err);
+typedef int (*rootfs_before_root_change)(void *arg, struct orch_error *err);
+int rootfs_setup(const struct init_config *cfg, rootfs_before_root_change before_root_change,
+		 void *arg, struct orch_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "../console/console.h"
 #include "../devices/devices.h"
 #include "../mounts/mounts.h"
 #include "rootfs.h"
@@ -50,13 +51,13 @@ static int setup_dev(struct mount_ctx *ctx, struct orch_error *err)
 {
 	if (devices_create(ctx, err) < 0 || devpts_setup_ptmx(ctx, err) < 0 ||
 	    dev_symlinks_create(ctx, err) < 0)
-		return orch_wrap(err, "/dev: ");
+		return -1;
 	return 0;
 }
 
 /* Up to the root change (runc's prepareRootfs). */
 static int prepare(struct mount_ctx *ctx, bool mountns, unsigned long propagation, bool dev,
-		   struct orch_error *err)
+		   rootfs_before_root_change hook, void *hook_arg, struct orch_error *err)
 {
 	const struct init_config *cfg = ctx->cfg;
 
@@ -76,6 +77,8 @@ static int prepare(struct mount_ctx *ctx, bool mountns, unsigned long propagatio
 		return -1;
 	if (fchdir(ctx->root_fd) < 0)
 		return orch_fail(err, errno, "chdir to the rootfs %s", cfg->rootfs);
+	if (hook != NULL && hook(hook_arg, err) < 0)
+		return -1;
 
 	int ret;
 	if (!mountns)
@@ -95,7 +98,8 @@ static int prepare(struct mount_ctx *ctx, bool mountns, unsigned long propagatio
 	return 0;
 }
 
-int rootfs_setup(const struct init_config *cfg, struct orch_error *err)
+int rootfs_setup(const struct init_config *cfg, rootfs_before_root_change before_root_change,
+		 void *arg, struct orch_error *err)
 {
 	json_object *linux_obj = cfg_get(cfg->spec, "linux");
 	unsigned long propagation;
@@ -117,11 +121,17 @@ int rootfs_setup(const struct init_config *cfg, struct orch_error *err)
 		return orch_fail(err, 0, "unable to restrict sys entries without a private MNT namespace");
 
 	bool dev = devices_need_setup(cfg->spec);
-	if (prepare(&ctx, mountns, propagation, dev, err) < 0) {
+	int ret = prepare(&ctx, mountns, propagation, dev, before_root_change, arg, err);
+	/* The id-mapped trees stage-0 made are in place (or never will be). */
+	mount_sources_close();
+	if (ret < 0) {
 		if (ctx.root_fd >= 0)
 			close(ctx.root_fd);
 		return -1;
 	}
+	/* runc's setupConsole: the container's /dev/pts is in place, nothing is read-only yet. */
+	if (console_setup(cfg, err) < 0)
+		return -1;
 
 	/* runc's finalizeRootfs, then the tail of its standard init, in its order: sysctls are
 	 * written before readonlyPaths makes /proc/sys read-only. */

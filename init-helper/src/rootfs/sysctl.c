@@ -5,6 +5,7 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -12,21 +13,76 @@
 #include "../mounts/mounts.h"
 #include "rootfs_internal.h"
 
+/* The mount a file is on (statx STATX_MNT_ID, 5.8+), or its device on older kernels. */
+static bool same_mount(int a, int b)
+{
+	struct statx sa, sb;
+
+	if (statx(a, "", AT_EMPTY_PATH, STATX_MNT_ID, &sa) < 0 || statx(b, "", AT_EMPTY_PATH, STATX_MNT_ID, &sb) < 0)
+		return false;
+	if ((sa.stx_mask & STATX_MNT_ID) && (sb.stx_mask & STATX_MNT_ID))
+		return sa.stx_mnt_id == sb.stx_mnt_id;
+	return sa.stx_dev_major == sb.stx_dev_major && sa.stx_dev_minor == sb.stx_dev_minor;
+}
+
+/* openat2's RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS|RESOLVE_NO_XDEV by hand, for kernels without
+ * openat2: no "..", no symlink, no other mount anywhere on the way. */
+static int open_beneath_by_walk(int proc_sys, char *path)
+{
+	int cur = openat(proc_sys, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (cur < 0)
+		return -1;
+	for (char *name = path, *slash; name; name = slash) {
+		slash = strchr(name, '/');
+		if (slash)
+			*slash++ = '\0';
+		if (strcmp(name, "..") == 0 || strcmp(name, ".") == 0 || !*name) {
+			close(cur);
+			errno = EXDEV;
+			return -1;
+		}
+		int flags = slash ? O_PATH | O_DIRECTORY : O_WRONLY | O_TRUNC;
+		int fd = openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		if (fd >= 0 && !same_mount(fd, proc_sys)) {
+			close(fd);
+			fd = -1;
+			e = EXDEV;
+		}
+		close(cur);
+		if (fd < 0) {
+			errno = e;
+			return -1;
+		}
+		cur = fd;
+	}
+	return cur;
+}
+
 static int write_sysctl(int proc_sys, const char *key, const char *value, struct orch_error *err)
 {
 	char path[PATH_MAX];
-	/* Stay below /proc/sys whatever the key holds ("..", a symlink). */
+	/* Stay below /proc/sys whatever the key holds ("..", a symlink), and refuse anything
+	 * mounted over a sysctl file: a bind there would redirect the write (CVE-2025-52881). */
 	struct open_how how = {
 		.flags = O_WRONLY | O_TRUNC | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
 
 	if (snprintf(path, sizeof path, "%s", key) >= (int)sizeof path)
 		return orch_fail(err, ENAMETOOLONG, "sysctl %s", key);
-	for (char *c = path; *c; c++)
-		if (*c == '.')
-			*c = '/';
+	/* sysctl.d(5): a dotted key uses "/" for a "." inside a name
+	 * ("net.ipv4.conf.eth0/100.rp_filter"); a key whose first separator is "/" is a path. */
+	if (path[strcspn(path, "./")] == '.')
+		for (char *c = path; *c; c++)
+			*c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
 	int fd = (int)syscall(SYS_openat2, proc_sys, path, &how, sizeof how);
+	if (fd < 0 && errno == ENOSYS) {
+		char walk[PATH_MAX];
+		memcpy(walk, path, sizeof walk);
+		fd = open_beneath_by_walk(proc_sys, walk);
+	}
 	if (fd < 0)
 		return orch_fail(err, errno, "sysctl %s: open /proc/sys/%s", key, path);
 	size_t len = strlen(value), done = 0;

@@ -10,9 +10,19 @@ import { StateStore } from '../state/state-store.js';
 import { readProcessStartTime } from '../state/process-start-time.js';
 import { validateContainerId } from '../state/container-id.js';
 import { planCgroup, createCgroup, joinCgroup, destroyCgroup } from '../cgroups/cgroup-manager.js';
+import { createCgroupRootless } from '../cgroups/rootless.js';
+import { notifyProfile } from '../seccomp/notify-rules.js';
+import { connectAgent } from '../seccomp/agent-socket.js';
+import { containerProcessState } from '../seccomp/process-state.js';
+import { answerSeccompRequest } from '../seccomp/listener-handoff.js';
+import { applyResources } from '../cgroups/apply-resources.js';
 import { writePidFile } from '../state/pid-file.js';
 import { createdNow } from '../state/created-time.js';
 import type { Spec } from '../config/spec-types.js';
+import { checkTerminal } from '../console/check-terminal.js';
+import { specWithListenFds } from '../console/socket-activation.js';
+import { runCreateHooks } from '../hooks/create-hooks.js';
+import { runPoststopHooks } from '../hooks/poststop.js';
 import type { CreateOptions } from './options.js';
 
 /** A created container whose init is blocked on the exec fifo. */
@@ -30,7 +40,8 @@ export interface CreatedContainer {
 export async function createContainer(opts: CreateOptions, mode: { foreground: boolean } = { foreground: false }): Promise<CreatedContainer> {
   validateContainerId(opts.id);
   const bundle = resolve(opts.bundle);
-  const spec = loadConfig(bundle);
+  // --no-pivot changes what is safe: runc refuses a private root propagation with it.
+  const spec = loadConfig(bundle, { noPivot: opts.noPivot ?? false });
   if (!spec.process) throw new OrchError('invalid-config', 'config.json: process: is required to create a container');
   const rootfsPath = resolve(bundle, spec.root?.path ?? 'rootfs');
   let rootfs: string;
@@ -39,11 +50,8 @@ export async function createContainer(opts: CreateOptions, mode: { foreground: b
   } catch (err) {
     throw systemError(`config.json: root.path: ${rootfsPath}`, err);
   }
-  if (spec.process.terminal && !opts.consoleSocket && !mode.foreground) {
-    throw new OrchError('invalid-argument', 'cannot allocate tty if runc will detach without setting console socket');
-  }
-  if (spec.process.terminal) throw new OrchError('unsupported', 'process.terminal: terminals are not supported yet');
-  if (opts.consoleSocket) throw new OrchError('unsupported', '--console-socket: terminals are not supported yet');
+  if (opts.terminal) spec.process.terminal = true; // `run -t`
+  checkTerminal(spec.process.terminal ?? false, opts.consoleSocket, !mode.foreground);
 
   const store = new StateStore(opts.root);
   // Held until the init blocks on the fifo: a concurrent delete/start of this id waits for it.
@@ -52,8 +60,12 @@ export async function createContainer(opts: CreateOptions, mode: { foreground: b
 
 async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, bundle: string, rootfs: string, foreground: boolean): Promise<CreatedContainer> {
   store.claim(opts.id);
-  // Undo steps, run last-first when create fails.
-  const cleanups: Array<() => void | Promise<void>> = [() => store.remove(opts.id)];
+  const annotations = (spec.annotations ?? {}) as Record<string, string>;
+  // Undo steps, run last-first when create fails; poststop last, as after a delete (runc's destroy).
+  const cleanups: Array<() => void | Promise<void>> = [
+    () => runPoststopHooks({ id: opts.id, bundle, annotations, config: spec }),
+    () => store.remove(opts.id),
+  ];
   const cleanUp = async (): Promise<void> => {
     for (const undo of cleanups.reverse()) {
       try {
@@ -65,9 +77,13 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
   };
 
   try {
-    const cgroup = planCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false });
-    createCgroup(cgroup);
+    const rootless = process.geteuid?.() !== 0;
+    const planned = planCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false });
+    // rootless (runc's rule): hierarchies the user cannot write are skipped, device rules too
+    const cgroup = rootless && !spec.linux?.cgroupsPath ? createCgroupRootless(planned) : planned;
+    if (cgroup === planned) createCgroup(cgroup);
     cleanups.push(() => destroyCgroup(cgroup)); // kills what is left in it first
+    applyResources(cgroup, spec.linux?.resources ?? {}, { deviceNodes: spec.linux?.devices ?? [], skipDevices: rootless });
 
     const config: InitConfig = {
       type: 'standard',
@@ -78,14 +94,25 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       foreground,
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
-      preserveFds: opts.preserveFds ?? 0,
-      spec,
+      // socket-activation fds first (3..), then --preserve-fds, as runc numbers them
+      preserveFds: (opts.listenFds ?? 0) + (opts.preserveFds ?? 0),
+      ...(opts.consoleSocket ? { consoleSocket: opts.consoleSocket } : {}),
+      spec: specWithListenFds(spec, opts.listenFds ?? 0),
     };
-    const init = await launchInit({
-      config,
-      rootlessEuid: process.geteuid?.() !== 0,
-      beforeBootstrap: (helperPid) => joinCgroup(cgroup, helperPid),
-    });
+    // SCMP_ACT_NOTIFY: connected now, from the host; the init sends the listener fd over it
+    const notify = notifyProfile(spec);
+    const seccompAgent = notify?.listenerPath ? await connectAgent(notify.listenerPath) : undefined;
+    let init: LaunchedInit;
+    try {
+      init = await launchInit({
+        config,
+        rootlessEuid: rootless,
+        beforeBootstrap: (helperPid) => joinCgroup(cgroup, helperPid),
+        ...(seccompAgent ? { seccompAgent } : {}),
+      });
+    } finally {
+      seccompAgent?.destroy(); // the helper holds its own copy
+    }
     cleanups.push(async () => {
       try {
         process.kill(init.pid, 'SIGKILL');
@@ -96,6 +123,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       await init.exited;
     });
 
+    await runCreateHooks(init.channel, spec, { id: opts.id, bundle, annotations }, init.pid);
     await init.channel.expect(SYNC.procReady, 'it set up the container');
     const record: ContainerRecord = {
       ociVersion: String(spec.ociVersion),
@@ -106,12 +134,17 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       rootfs,
       created: createdNow(),
       owner: '',
-      annotations: (spec.annotations ?? {}) as Record<string, string>,
+      annotations,
       cgroup,
       config: spec,
+      ...(opts.noNewKeyring ? { noNewKeyring: true } : {}),
     };
     store.write(record);
     init.channel.send({ type: SYNC.procRun });
+    if (notify) {
+      const state = containerProcessState({ id: opts.id, pid: init.pid, bundle, annotations: record.annotations, metadata: notify.listenerMetadata });
+      await answerSeccompRequest(init.channel, state);
+    }
     await init.channel.expectEnd('the init to block on the exec fifo');
     if (opts.pidFile) writePidFile(opts.pidFile, init.pid);
     return { record, init };

@@ -6,6 +6,7 @@ import type { ContainerRecord } from '../state/container-record.js';
 import { containerStatus } from '../state/container-status.js';
 import { validateContainerId } from '../state/container-id.js';
 import { NOT_FOUND, StateStore } from '../state/state-store.js';
+import { runPoststopHooks } from '../hooks/poststop.js';
 import type { RuntimeOptions } from './options.js';
 
 export interface DeleteOptions extends RuntimeOptions {
@@ -46,9 +47,10 @@ export async function deleteContainer(opts: DeleteOptions): Promise<void> {
       if (!opts.force) throw new OrchError('bad-state', `cannot delete container ${opts.id} that is not stopped: ${status}`);
     }
     if (status !== 'stopped') await killAndWait(record, store, status === 'paused');
-    // TODO(hooks issue): poststop hooks run here, after the cgroup is gone, as in runc's destroy()
     destroyCgroup(record.cgroup);
     store.remove(opts.id);
+    // after the container is gone, as in runc's destroy(); failures only warn
+    await runPoststopHooks(record);
   });
 }
 

@@ -15,7 +15,16 @@ export interface CreateOptions extends RuntimeOptions {
   noNewKeyring?: boolean;
   /** pass fds 3 .. 3+N-1 of this process into the container */
   preserveFds?: number;
+  /** process.terminal only: the AF_UNIX socket that receives the pty master (required detached) */
   consoleSocket?: string;
+  /** force process.terminal on (`orch run -t`) */
+  terminal?: boolean;
+  /**
+   * systemd socket activation: this process' fds 3 .. 3+N-1 are listening sockets; they go to the
+   * container at the same numbers, before the preserved fds, with LISTEN_FDS=N and LISTEN_PID=1
+   * (the CLI takes N from LISTEN_FDS when LISTEN_PID is its pid, as runc)
+   */
+  listenFds?: number;
 }
 
 export interface RunOptions extends CreateOptions {

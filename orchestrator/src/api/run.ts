@@ -4,6 +4,9 @@ import { releaseExecFifo } from '../bootstrap/exec-fifo.js';
 import { forwardSignals } from '../signals/forward-signals.js';
 import { StateStore } from '../state/state-store.js';
 import { destroyCgroup } from '../cgroups/cgroup-manager.js';
+import { deleteContainer } from './delete.js';
+import { runPoststartHooks } from '../hooks/poststart.js';
+import { runPoststopHooks } from '../hooks/poststop.js';
 import type { RunOptions } from './options.js';
 
 /**
@@ -15,7 +18,13 @@ import type { RunOptions } from './options.js';
 export async function runContainer(opts: RunOptions): Promise<number> {
   if (opts.detach) {
     await createContainer(opts);
-    await startContainer(opts);
+    try {
+      await startContainer(opts);
+    } catch (err) {
+      // as runc's run: a container that failed to start is destroyed (poststop hooks included)
+      await deleteContainer({ ...opts, force: true }).catch(() => undefined);
+      throw err;
+    }
     return 0;
   }
   const store = new StateStore(opts.root);
@@ -23,6 +32,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
   const stopForwarding = forwardSignals(init.pid);
   try {
     releaseExecFifo(store.fifoPath(opts.id));
+    await runPoststartHooks(record);
     const { status } = await init.exited;
     return status;
   } finally {
@@ -35,5 +45,6 @@ export async function runContainer(opts: RunOptions): Promise<number> {
       // left for `orch delete`
     }
     store.remove(opts.id);
+    await runPoststopHooks(record);
   }
 }

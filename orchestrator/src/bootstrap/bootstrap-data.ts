@@ -1,6 +1,7 @@
 import { ATTR, INIT_MSG, NAMESPACES, type NamespaceType } from '../protocol/protocol.js';
 import type { Spec } from '../config/spec-types.js';
 import { encodeNetlinkMessage, type Attr } from './netlink-message.js';
+import { findIdMapTool, needsMappingTool } from './id-map-tools.js';
 
 interface IdMapping {
   containerID: number;
@@ -35,8 +36,17 @@ export function bootstrapData(spec: Spec, options: { rootlessEuid: boolean }): B
     const gidMappings = linux.gidMappings ?? [];
     if (uidMappings.length > 0) attrs.push({ type: ATTR.uidMap, value: { kind: 'bytes', value: mapText(uidMappings) } });
     if (gidMappings.length > 0) attrs.push({ type: ATTR.gidMap, value: { kind: 'bytes', value: mapText(gidMappings) } });
-    // An unprivileged writer may only map its own gid after denying setgroups (user_namespaces(7)).
-    attrs.push({ type: ATTR.setgroups, value: { kind: 'bool', value: !options.rootlessEuid } });
+    // An unprivileged writer may only map its own gid after denying setgroups (user_namespaces(7));
+    // a wider map goes through newgidmap, which needs setgroups left allowed (as runc).
+    const tool = options.rootlessEuid && needsMappingTool(gidMappings, process.getegid?.() ?? 0);
+    attrs.push({ type: ATTR.setgroups, value: { kind: 'bool', value: !options.rootlessEuid || tool } });
+    if (options.rootlessEuid) {
+      // Tried only when writing the map directly is refused (EPERM), as runc's nsexec does.
+      const newuidmap = findIdMapTool('newuidmap');
+      const newgidmap = findIdMapTool('newgidmap');
+      if (newuidmap) attrs.push({ type: ATTR.uidMapPath, value: { kind: 'string', value: newuidmap } });
+      if (newgidmap) attrs.push({ type: ATTR.gidMapPath, value: { kind: 'string', value: newgidmap } });
+    }
   }
 
   const oomScoreAdj = spec.process?.oomScoreAdj;

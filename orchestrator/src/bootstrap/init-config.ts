@@ -7,10 +7,13 @@ export interface InitConfig {
   id: string;
   bundle: string;
   rootfs: string;
-  fifoPath: string;
+  /** standard only: the exec fifo stage-0 makes */
+  fifoPath?: string;
   foreground: boolean;
   noPivot: boolean;
   noNewKeyring: boolean;
   preserveFds: number;
+  /** process.terminal, detached: stage-0 connects here and the init sends its pty master on it */
+  consoleSocket?: string;
   spec: Spec;
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { ENV, SYNC } from '../protocol/protocol.js';
@@ -29,6 +30,10 @@ export interface LaunchRequest {
   stdio?: [number | 'inherit' | 'ignore', number | 'inherit' | 'ignore', number | 'inherit' | 'ignore'];
   /** called with stage-0's pid before any bootstrap data is sent: the place to join the cgroup */
   beforeBootstrap: (helperPid: number) => void;
+  /** a socket connected to the seccomp agent (linux.seccomp.listenerPath), for the init */
+  seccompAgent?: Socket;
+  /** the bootstrap message, when not the one bootstrapData makes of config.spec (exec joins by path) */
+  bootstrap?: Buffer;
 }
 
 function exitPromise(child: ChildProcess): Promise<HelperExit> {
@@ -51,10 +56,16 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
   for (let fd = 3; fd < 3 + config.preserveFds; fd++) stdio.push(fd);
   const syncFd = stdio.length;
   stdio.push('pipe');
+  const env: Record<string, string> = { [ENV.syncFd]: String(syncFd) };
+  if (request.seccompAgent) {
+    env[ENV.seccompAgentFd] = String(stdio.length);
+    stdio.push(request.seccompAgent);
+  }
 
-  const helper = spawn(helperPath(), ['init'], {
+  // `orch-init setns` joins the running container the config names (exec)
+  const helper = spawn(helperPath(), [config.type === 'setns' ? 'setns' : 'init'], {
     stdio,
-    env: { [ENV.syncFd]: String(syncFd) },
+    env,
     argv0: 'orch-init',
   });
   const spawned = await new Promise<number>((resolve, reject) => {
@@ -68,7 +79,7 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
 
   try {
     request.beforeBootstrap(spawned);
-    channel.send(bootstrapData(config.spec, { rootlessEuid: request.rootlessEuid }));
+    channel.send(request.bootstrap ?? bootstrapData(config.spec, { rootlessEuid: request.rootlessEuid }));
     channel.send(config as unknown as { type: string });
     const pids = await channel.expect(SYNC.procPids, 'it reported its pid');
     const pid = Number(pids['pid']);

@@ -10,6 +10,9 @@ import { computePlacement } from './placement.js';
 import { parseProcCgroup } from './proc-cgroup.js';
 import { readCgroupProcs, writeCgroupProc } from './procs.js';
 import { removeCgroupDir } from './remove-dir.js';
+import { controllerDir } from './controller-dir.js';
+import { systemdRunning } from './systemd/systemd-running.js';
+import { systemdUnit } from './systemd/unit-path.js';
 import { sleepSync } from './sleep-sync.js';
 import { makeCpusetDir } from './v1/cpuset.js';
 import { freezeV1, readFreezerState, thawV1 } from './v1/freezer.js';
@@ -18,7 +21,7 @@ import { freezeV2, isFrozenV2, thawV2 } from './v2/freezer.js';
 
 /**
  * The container's cgroup, whole: where it goes, making it, putting processes in it, signalling
- * and removing it. Resource limits arrive later, per controller, in v1/ and v2/.
+ * and removing it. Resource limits are in apply-resources.ts, per controller in v1/ and v2/.
  * Synchronous on purpose: teardown runs from cleanup paths and `finally` blocks, and its waits on
  * the kernel are bounded (about a second).
  */
@@ -30,7 +33,12 @@ export interface PlanOptions {
 
 /** Where the container's cgroup goes on this host. Reads the host's layout; creates nothing. */
 export function planCgroup(spec: Spec, id: string, options: PlanOptions = {}): CgroupPlacement {
-  if (options.systemd) throw new OrchError('unsupported', 'systemd cgroup driver is not supported yet');
+  if (options.systemd) {
+    // the same checks, in the same order, as runc: the path's format, then systemd itself
+    const { slice, unit } = systemdUnit(spec.linux?.cgroupsPath, id, process.geteuid?.() !== 0);
+    if (!systemdRunning()) throw new OrchError('unsupported', 'systemd not running on this host, cannot use systemd cgroups manager');
+    throw new OrchError('unsupported', `systemd cgroup driver: creating ${unit} in ${slice} through systemd's D-Bus API is not implemented yet; run without --systemd-cgroup`);
+  }
   let self: string;
   try {
     self = readFileSync('/proc/self/cgroup', 'utf8');
@@ -155,8 +163,7 @@ function primaryDir(p: CgroupPlacement): string | undefined {
 }
 
 function dirWith(p: CgroupPlacement, controller: string): string | undefined {
-  for (const [key, dir] of Object.entries(p.paths)) if (controllersOf(key).includes(controller)) return dir;
-  return undefined;
+  return controllerDir(p, controller);
 }
 
 function controllersOf(key: string): string[] {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { CreateOptions } from '../api/options.js';
 import { OrchError } from '../errors/orch-error.js';
+import { listenFdsCount } from '../console/socket-activation.js';
 import type { FlagTable, FlagValues } from './args.js';
 import type { CommandContext } from './command.js';
 
@@ -30,5 +31,6 @@ export function createOptionsFrom(ctx: CommandContext, flags: FlagValues<typeof 
     noPivot: flags['no-pivot'],
     noNewKeyring: flags['no-new-keyring'],
     preserveFds,
+    listenFds: listenFdsCount(process.env, process.pid),
   };
 }

@@ -97,6 +97,8 @@ export function validateSemantics(spec: Spec, options: SemanticOptions = {}): vo
     // runc rejects even empty lists here; empty ones change nothing, so orch lets them pass.
     if (linux.uidMappings?.length) throw needs(['linux', 'uidMappings'], 'user');
     if (linux.gidMappings?.length) throw needs(['linux', 'gidMappings'], 'user');
+    // runc's rootlessEUIDCheck: without root on the host nothing else can be set up
+    if (host.euid() !== 0) throw invalidConfig(['linux', 'namespaces'], 'rootless container requires user namespaces (see `orch spec --rootless`)');
   }
 
   checkSysctl(spec, namespaces, host);
@@ -141,13 +143,26 @@ function checkMounts(spec: Spec, warn: (message: string) => void, host: HostProb
       );
       mount.destination = destination;
     }
-    if (mount.uidMappings !== undefined || mount.gidMappings !== undefined) {
-      const options = mount.options ?? [];
-      if (!options.includes('bind') && !options.includes('rbind')) {
+    const options = mount.options ?? [];
+    // orch, like crun, takes type "bind" alone as a bind (runc wants the option).
+    const isBind = mount.type === 'bind' || options.includes('bind') || options.includes('rbind');
+    const data = options.filter((o) => o.includes('='));
+    if (isBind && data.length > 0) {
+      // The kernel ignores them on a bind. runc 1.1 and crun pass them on; runc 1.2+ refuses them.
+      warn(`config.json: mounts[${index}]: ${data.join(',')} ignored: a bind mount takes no filesystem options`);
+    }
+    const ownMappings = mount.uidMappings !== undefined || mount.gidMappings !== undefined;
+    const idmapOption = options.find((o) => o === 'idmap' || o === 'ridmap');
+    if (ownMappings || idmapOption) {
+      if (!isBind) {
         throw invalidConfig(at, 'id-mapped mounts are only supported for bind mounts');
       }
-      if (!mount.uidMappings?.length || !mount.gidMappings?.length) {
+      if (ownMappings && (!mount.uidMappings?.length || !mount.gidMappings?.length)) {
         throw invalidConfig(at, 'id-mapped mounts need both uidMappings and gidMappings');
+      }
+      // Without mappings of its own, "idmap" uses the container's user namespace (runc's specconv).
+      if (!ownMappings && !(spec.linux?.namespaces ?? []).some((ns) => ns.type === 'user')) {
+        throw invalidConfig(at, `${shown(idmapOption)} without uidMappings and gidMappings requires a user namespace in linux.namespaces`);
       }
       if (host.euid() !== 0) throw invalidConfig(at, 'id-mapped mounts are not supported for rootless containers');
     }

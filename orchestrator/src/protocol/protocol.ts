@@ -5,6 +5,7 @@ export const PROTOCOL_VERSION = 1;
 export const ENV = {
   syncFd: '_ORCH_SYNC_FD',
   logLevel: '_ORCH_LOG_LEVEL',
+  seccompAgentFd: '_ORCH_SECCOMP_AGENT_FD',
 } as const;
 
 export const INIT_MSG = 62000;
@@ -58,9 +59,9 @@ export const SYNC = {
   procResume: 'procResume',
   /** from both: {message}: the sender failed; the receiver gives up */
   procError: 'procError',
-  /** from helper: a seccomp listener fd is ready for the orchestrator's agent */
+  /** from helper: the init is about to load a seccomp filter with SCMP_ACT_NOTIFY rules and needs the state for the agent at listenerPath */
   procSeccomp: 'procSeccomp',
-  /** from orch: answer to procSeccomp */
+  /** from orch: answer to procSeccomp: {state} is the container process state the init sends to the agent, with the listener fd, over the socket at $_ORCH_SECCOMP_AGENT_FD */
   procSeccompDone: 'procSeccompDone',
 } as const;
 export type SyncType = (typeof SYNC)[keyof typeof SYNC];

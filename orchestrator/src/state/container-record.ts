@@ -28,6 +28,8 @@ export interface ContainerRecord {
   cgroup: CgroupPlacement;
   /** /proc/<init>/ns/* paths are recomputed from the pid; this keeps the namespaces joined by path */
   config: Spec;
+  /** create --no-new-keyring: exec'd processes keep the caller's session keyring too */
+  noNewKeyring?: boolean;
 }
 
 /** The JSON `orch state` prints (OCI state plus runc's extra fields). */

@@ -1,13 +1,16 @@
+import { resumeContainer } from '../../api/resume.js';
+import { exactArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
-import { notImplemented } from '../not-implemented.js';
 
-// Flags as runc's, accepted so that a client's call fails with the message below, not a flag error.
 export const command = defineCommand({
   name: 'resume',
-  summary: 'thaw a paused container (not implemented yet)',
+  summary: 'thaw a paused container',
   argsUsage: '<container-id>',
+  description: 'Resumes every process of a container that `orch pause` froze.',
   flags: {},
-  run: async () => {
-    throw notImplemented('resume');
+  run: async (ctx, _flags, args) => {
+    exactArgs('resume', args, 1);
+    await resumeContainer({ ...ctx.runtime, id: args[0] as string });
+    return 0;
   },
 });

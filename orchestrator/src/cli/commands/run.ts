@@ -9,6 +9,7 @@ import { withFailedPrefix } from '../failed-prefix.js';
 const RUN_FLAGS = {
   ...CREATE_FLAGS,
   detach: { kind: 'bool', alias: 'd', usage: 'return once the process runs instead of waiting for it' },
+  tty: { kind: 'bool', alias: 't', usage: 'give the process a terminal, as process.terminal: true (an orch extension)' },
   keep: { kind: 'bool', usage: 'keep the container after it exits (not supported yet)' },
   'no-subreaper': { kind: 'bool', usage: 'do not reap orphaned processes (not supported yet)' },
 } as const satisfies FlagTable;
@@ -25,7 +26,7 @@ export const command = defineCommand({
     exactArgs('run', args, 1);
     if (flags.keep) throw new OrchError('unsupported', '--keep is not supported yet');
     if (flags['no-subreaper']) throw new OrchError('unsupported', '--no-subreaper is not supported yet');
-    const opts = { ...createOptionsFrom(ctx, flags, args[0] as string), detach: flags.detach };
+    const opts = { ...createOptionsFrom(ctx, flags, args[0] as string), detach: flags.detach, ...(flags.tty ? { terminal: true } : {}) };
     return withFailedPrefix('run', () => runContainer(opts));
   },
 });

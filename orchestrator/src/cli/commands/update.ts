@@ -1,33 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { containerState } from '../../api/state.js';
+import { parseResources, updateContainer } from '../../api/update.js';
+import { systemError } from '../../errors/orch-error.js';
+import { exactArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
-import { notImplemented } from '../not-implemented.js';
+import { resourcesFromFlags, UPDATE_FLAGS } from '../update-flags.js';
 
-// Flags as runc's, accepted so that a client's call fails with the message below, not a flag error.
 export const command = defineCommand({
   name: 'update',
-  summary: "change a container's resource limits (not implemented yet)",
+  summary: "change a running container's resource limits",
   argsUsage: '<container-id>',
-  flags: {
-    resources: { kind: 'string', alias: 'r', usage: 'LinuxResources JSON file, - for stdin' },
-    'blkio-weight': { kind: 'int', usage: 'block IO weight, 10 to 1000' },
-    'cpu-period': { kind: 'string', usage: 'CFS period in microseconds' },
-    'cpu-quota': { kind: 'string', usage: 'CFS quota in microseconds per period' },
-    'cpu-burst': { kind: 'string', usage: 'CFS burst in microseconds' },
-    'cpu-share': { kind: 'string', usage: 'CPU shares (relative weight)' },
-    'cpu-rt-period': { kind: 'string', usage: 'realtime period in microseconds' },
-    'cpu-rt-runtime': { kind: 'string', usage: 'realtime runtime in microseconds per period' },
-    'cpuset-cpus': { kind: 'string', usage: 'CPUs to run on' },
-    'cpuset-mems': { kind: 'string', usage: 'memory nodes to use' },
-    'kernel-memory': { kind: 'string', usage: 'obsolete, ignored by the kernel' },
-    'kernel-memory-tcp': { kind: 'string', usage: 'obsolete, ignored by the kernel' },
-    memory: { kind: 'string', usage: 'memory limit in bytes' },
-    'cpu-idle': { kind: 'string', usage: '1 for SCHED_IDLE, 0 for normal' },
-    'memory-reservation': { kind: 'string', usage: 'memory soft limit in bytes' },
-    'memory-swap': { kind: 'string', usage: 'memory plus swap limit in bytes, -1 for unlimited' },
-    'pids-limit': { kind: 'int', usage: 'maximum number of processes' },
-    'l3-cache-schema': { kind: 'string', usage: 'Intel RDT L3 cache schema' },
-    'mem-bw-schema': { kind: 'string', usage: 'Intel RDT memory bandwidth schema' },
-  },
-  run: async () => {
-    throw notImplemented('update');
+  description:
+    'Changes the limits of a created, running or paused container in place, as runc update does.\n' +
+    'With --resources (-r FILE, or - for stdin) the LinuxResources JSON is the change and the other\n' +
+    'options are ignored; fields it leaves out keep their values (cpus, mems, burst, idle and the pids\n' +
+    'limit excepted, as in runc). Devices cannot be changed.',
+  flags: UPDATE_FLAGS,
+  run: async (ctx, flags, args) => {
+    exactArgs('update', args, 1);
+    const id = args[0] as string;
+    const file = flags.resources ?? '';
+    let resources;
+    if (file !== '') {
+      // runc looks the container up before it opens the file: a missing container is the error then
+      containerState({ ...ctx.runtime, id });
+      const path = file === '-' ? '/dev/stdin' : resolve(ctx.io.cwd(), file);
+      let text: string;
+      try {
+        // fd 0 for stdin: /dev/stdin cannot be reopened when it is a socket
+        text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+      } catch (err) {
+        throw systemError(`open ${path}`, err);
+      }
+      resources = parseResources(text, file === '-' ? 'resources (stdin)' : path);
+    } else {
+      resources = resourcesFromFlags(flags);
+    }
+    await updateContainer({
+      ...ctx.runtime,
+      id,
+      resources,
+      ...(flags['l3-cache-schema'] ? { l3CacheSchema: flags['l3-cache-schema'] } : {}),
+      ...(flags['mem-bw-schema'] ? { memBwSchema: flags['mem-bw-schema'] } : {}),
+    });
+    return 0;
   },
 });

@@ -1,0 +1,135 @@
+/*
+ * The exec'd process's setup, in the order of runc's setns init (setns_init_linux.go): session,
+ * root of the joined user namespace, keyring, limits, no_new_privs and scheduling, then seccomp
+ * (before the capability drop unless no_new_privs lets it come last), the user switch and the
+ * capabilities, AppArmor, and execve.
+ */
+#include "setns_init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../console/console.h"
+#include "../lsm/lsm.h"
+#include "../process/process.h"
+#include "../seccomp/seccomp_filter.h"
+
+/*
+ * Whether the joined user namespace allows setgroups(2): "deny" in /proc/self/setgroups (a
+ * rootless container's map) forbids it. No readable file (no /proc in the container) reads as
+ * allowed: the kernel has the last word anyway.
+ */
+static bool setgroups_allowed(void)
+{
+	char buf[16] = { 0 };
+	ssize_t n;
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n <= 0 || strncmp(buf, "deny", 4) != 0;
+}
+
+/* As stage-2 of runc's nsexec does for both init types: root, no supplementary groups. */
+static int become_root(const struct init_context *ic, bool groups_allowed, struct orch_error *err)
+{
+	if (setresgid(0, 0, 0) < 0)
+		return orch_fail(err, errno, "setresgid(0) in the container's user namespace");
+	if (groups_allowed && !ic->rootless_euid && setgroups(0, NULL) < 0)
+		return orch_fail(err, errno, "setgroups(0)");
+	if (setresuid(0, 0, 0) < 0)
+		return orch_fail(err, errno, "setresuid(0) in the container's user namespace");
+	return 0;
+}
+
+/* Everything runc's setns init does before finalizeNamespace. */
+static int prepare(const struct init_config *cfg, json_object *process, struct orch_error *err)
+{
+	if (selinux_apply_keyring(process, err) < 0 || keyring_join(cfg, err) < 0 ||
+	    rlimits_apply(process, err) < 0)
+		return -1;
+	/* process.terminal: a new pty of the container's devpts becomes our stdio and terminal. */
+	if (console_setup(cfg, err) < 0)
+		return -1;
+	if (no_new_privs_apply(process, err) < 0 || scheduler_apply(process, err) < 0 ||
+	    io_priority_apply(process, err) < 0 || personality_apply(cfg->spec, err) < 0)
+		return -1;
+	/* Joined the container's cgroup: its cpuset, not the caller's affinity, applies. */
+	cpu_affinity_reset();
+	return 0;
+}
+
+/* runc's finalizeNamespace: cwd, capabilities and the user, then the capabilities for good. */
+static int finalize(const struct init_config *cfg, const struct init_context *ic,
+		    json_object *process, bool groups_allowed, struct orch_error *err)
+{
+	const char *cwd = cfg_string(process, "cwd");
+	bool nnp = cfg_bool(process, "noNewPrivileges", false);
+	struct caps_sets caps;
+	struct user_ids ids;
+	bool cwd_denied;
+
+	if (caps_parse(process, &caps, err) < 0 || user_parse(process, &ids, err) < 0)
+		return -1;
+	/* Still root: a cwd only the process's user can reach is entered after the switch. */
+	if (cwd_enter(cwd, &cwd_denied, err) < 0 && !cwd_denied)
+		return -1;
+	if (selinux_apply_exec(process, err) < 0)
+		return -1;
+	/* Without no_new_privs loading a filter takes CAP_SYS_ADMIN: before the drop. */
+	if (!nnp && seccomp_setup(cfg->spec, ic->sync_fd, err) < 0)
+		return orch_wrap(err, "seccomp: ");
+	if (caps_apply_bounding(&caps, err) < 0)
+		return -1;
+	/* Still root: the process's user gets its stdio (runc's fixStdioPermissions). */
+	if (stdio_owner_fix(cfg, err) < 0)
+		return -1;
+	if (user_apply(&ids, groups_allowed, err) < 0)
+		return -1;
+	if (cwd_denied && cwd_enter(cwd, &cwd_denied, err) < 0)
+		return -1;
+	return caps_apply(&caps, err);
+}
+
+int setns_init(const struct init_config *cfg, const struct init_context *ic,
+	       struct orch_error *err)
+{
+	json_object *process = cfg_get(cfg->spec, "process");
+	bool groups_allowed = setgroups_allowed();
+	char **argv, **envp;
+	char *path;
+
+	if (process == NULL || !json_object_is_type(process, json_type_object))
+		return orch_fail(err, 0, "spec has no process");
+	/* As runc: the exec'd process leads a session of its own, whatever the caller's. */
+	if (setsid() < 0)
+		return orch_fail(err, errno, "setsid");
+	if (become_root(ic, groups_allowed, err) < 0)
+		return -1;
+	if (cpu_affinity_check(process, err) < 0 || prepare(cfg, process, err) < 0)
+		return -1;
+	if (finalize(cfg, ic, process, groups_allowed, err) < 0)
+		return -1;
+	if (apparmor_apply(process, err) < 0)
+		return -1;
+	if (args_build(process, &argv, err) < 0 || env_build(process, &envp, err) < 0)
+		return -1;
+	if (exec_path_resolve(argv[0], envp, &path, err) < 0)
+		return -1;
+	/* With no_new_privs the filter needs no privilege: as close to execve as possible. */
+	if (cfg_bool(process, "noNewPrivileges", false) &&
+	    seccomp_setup(cfg->spec, ic->sync_fd, err) < 0)
+		return orch_wrap(err, "seccomp: ");
+	if (fds_cloexec_from(3 + cfg->preserve_fds, err) < 0)
+		return -1;
+	/* A foreground relay puts the caller's terminal in raw mode now, not on a failed exec. */
+	console_created(cfg);
+	/* The sync socket is close-on-exec: its end-of-file tells the orchestrator we made it. */
+	execve(path, argv, envp);
+	return orch_fail(err, errno, "exec %s", path);
+}

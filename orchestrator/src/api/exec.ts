@@ -1,0 +1,150 @@
+import { OCI_VERSION } from '../config/schema.js';
+import { OrchError } from '../errors/orch-error.js';
+import { SYNC } from '../protocol/protocol.js';
+import { joinCgroup } from '../cgroups/cgroup-manager.js';
+import { launchInit, type LaunchedInit } from '../bootstrap/launch-init.js';
+import type { InitConfig } from '../bootstrap/init-config.js';
+import { checkTerminal } from '../console/check-terminal.js';
+import { connectAgent } from '../seccomp/agent-socket.js';
+import { notifyProfile } from '../seccomp/notify-rules.js';
+import { SECCOMP_FD_NAME } from '../seccomp/process-state.js';
+import { forwardSignals } from '../signals/forward-signals.js';
+import { containerStatus } from '../state/container-status.js';
+import type { ContainerRecord } from '../state/container-record.js';
+import { validateContainerId } from '../state/container-id.js';
+import { writePidFile } from '../state/pid-file.js';
+import { StateStore } from '../state/state-store.js';
+import { execSpec } from '../exec/exec-spec.js';
+import { joinBootstrap } from '../exec/join-bootstrap.js';
+import { subCgroupPlacement } from '../exec/sub-cgroup.js';
+import type { RuntimeOptions } from './options.js';
+
+export interface ExecOptions extends RuntimeOptions {
+  id: string;
+  /**
+   * The OCI process to run (runc's process.json): args, env, cwd, user, capabilities… are taken
+   * as given. exec/process-overrides.ts builds one from the container's own and `exec`'s flags.
+   */
+  process: unknown;
+  /** names the process in error messages (the --process file); default "process" */
+  processSource?: string;
+  /** return once the process runs instead of waiting for it */
+  detach?: boolean;
+  pidFile?: string;
+  /** process.terminal, detached: the AF_UNIX socket that receives the pty master */
+  consoleSocket?: string;
+  /** pass fds 3 .. 3+N-1 of this process to it */
+  preserveFds?: number;
+  /** allow exec into a paused container (the process then waits for resume, frozen with it) */
+  ignorePaused?: boolean;
+  /** exec --cgroup: sub-cgroups of the container's, controller -> path ("" for all) */
+  subCgroups?: Record<string, string>;
+  /** the process's fds 0-2: this process's own by default */
+  stdio?: [number | 'inherit' | 'ignore', number | 'inherit' | 'ignore', number | 'inherit' | 'ignore'];
+}
+
+/**
+ * `exec` (runc's setns process): a new process in a created, running or (with ignorePaused)
+ * paused container. The helper starts in the container's cgroup (or the sub-cgroup asked for),
+ * joins every namespace of the init, user first, and execs the process with the container's
+ * seccomp filter and the process's own credentials, capabilities, AppArmor profile and limits.
+ * Returns 0 once the process runs when detached; otherwise waits and returns its exit status
+ * (128+N when killed by signal N), forwarding the signals this process receives to it.
+ */
+export async function execProcess(opts: ExecOptions): Promise<number> {
+  validateContainerId(opts.id);
+  const store = new StateStore(opts.root);
+  const record = store.read(opts.id);
+  const status = containerStatus(record, store);
+  // runc's words; CRI-O matches "container not running"-like phrases, these are runc's own.
+  if (status === 'stopped') throw new OrchError('bad-state', 'cannot exec in a stopped container');
+  if (status === 'paused' && !opts.ignorePaused) {
+    throw new OrchError('bad-state', 'cannot exec in a paused container (use --ignore-paused to override)');
+  }
+  const spec = execSpec(record.config, opts.process, opts.processSource ?? 'process');
+  const detach = opts.detach ?? false;
+  checkTerminal(spec.process?.terminal ?? false, opts.consoleSocket, detach);
+  const preserveFds = opts.preserveFds ?? 0;
+  if (!Number.isInteger(preserveFds) || preserveFds < 0) throw new OrchError('invalid-argument', `preserve-fds ${preserveFds}: must not be negative`);
+  const cgroup = subCgroupPlacement(record.cgroup, opts.subCgroups ?? {});
+
+  const config: InitConfig = {
+    type: 'setns',
+    id: record.id,
+    bundle: record.bundle,
+    rootfs: record.rootfs,
+    foreground: !detach,
+    noPivot: false,
+    noNewKeyring: record.noNewKeyring ?? false,
+    preserveFds,
+    ...(opts.consoleSocket ? { consoleSocket: opts.consoleSocket } : {}),
+    spec,
+  };
+  const rootlessEuid = process.geteuid?.() !== 0;
+  const notify = notifyProfile(spec);
+  const seccompAgent = notify?.listenerPath ? await connectAgent(notify.listenerPath) : undefined;
+  let init: LaunchedInit;
+  try {
+    init = await launchInit({
+      config,
+      rootlessEuid,
+      bootstrap: joinBootstrap(record, { rootlessEuid }),
+      // Every stage, and so the process, is born in the container's cgroup.
+      beforeBootstrap: (helperPid) => joinCgroup(cgroup, helperPid),
+      ...(opts.stdio ? { stdio: opts.stdio } : {}),
+      ...(seccompAgent ? { seccompAgent } : {}),
+    });
+  } catch (err) {
+    // An init that died meanwhile takes its /proc/<pid>/ns entries with it: say what happened.
+    if (containerStatus(record, store) === 'stopped') throw new OrchError('bad-state', 'cannot exec in a stopped container', { cause: err });
+    throw err;
+  } finally {
+    seccompAgent?.destroy(); // the helper holds its own copy
+  }
+
+  const stopForwarding = detach ? () => undefined : forwardSignals(init.pid);
+  try {
+    try {
+      if (notify) await answerSeccomp(init, record, notify.listenerMetadata);
+      // The sync socket is close-on-exec in the process: end-of-file means its execve worked.
+      await init.channel.expectEnd('the process to start');
+    } catch (err) {
+      await abandon(init);
+      throw err;
+    }
+    init.channel.close();
+    if (opts.pidFile) writePidFile(opts.pidFile, init.pid);
+    const { status: exitStatus } = await init.exited;
+    return detach ? 0 : exitStatus;
+  } finally {
+    stopForwarding();
+  }
+}
+
+/** The seccomp agent's state for an exec'd process: the container's, running, and the process's pid. */
+async function answerSeccomp(init: LaunchedInit, record: ContainerRecord, metadata: string | undefined): Promise<void> {
+  await init.channel.expect(SYNC.procSeccomp, 'it asked for the seccomp agent state');
+  const annotations = Object.keys(record.annotations).length > 0 ? record.annotations : undefined;
+  init.channel.send({
+    type: SYNC.procSeccompDone,
+    state: {
+      ociVersion: OCI_VERSION,
+      fds: [SECCOMP_FD_NAME],
+      pid: init.pid,
+      ...(metadata ? { metadata } : {}),
+      state: { ociVersion: OCI_VERSION, id: record.id, status: 'running', pid: record.initPid, bundle: record.bundle, ...(annotations ? { annotations } : {}) },
+    },
+  });
+}
+
+/** A failed exec leaves nothing behind: the half-set-up process and the helper go. */
+async function abandon(init: LaunchedInit): Promise<void> {
+  try {
+    process.kill(init.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  init.helper.kill('SIGKILL');
+  await init.exited;
+  init.channel.close();
+}

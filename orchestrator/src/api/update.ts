@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyResources } from '../cgroups/apply-resources.js';
+import { mergeResourceUpdate } from '../cgroups/update-merge.js';
+import { validateConfig } from '../config/load-config.js';
+import type { LinuxResources } from '../config/spec-types.js';
+import { OrchError } from '../errors/orch-error.js';
+import { logger } from '../log/logger.js';
+import { containerStatus } from '../state/container-status.js';
+import { validateContainerId } from '../state/container-id.js';
+import { StateStore } from '../state/state-store.js';
+import type { RuntimeOptions } from './options.js';
+
+export interface UpdateOptions extends RuntimeOptions {
+  id: string;
+  /** what changes, as runc's update takes it (absent fields follow runc's rules, see update-merge.ts) */
+  resources: LinuxResources;
+  /** --l3-cache-schema / --mem-bw-schema (Intel RDT) */
+  l3CacheSchema?: string;
+  memBwSchema?: string;
+}
+
+/**
+ * `update`: changes a created, running or paused container's limits live. The merged resources
+ * are written whole (devices aside) and kept in its state, so later updates start from them. If
+ * the kernel refuses a value, the previous resources are written back and the error is returned,
+ * as runc does.
+ */
+export async function updateContainer(opts: UpdateOptions): Promise<void> {
+  validateContainerId(opts.id);
+  checkIntelRdt(opts);
+  const store = new StateStore(opts.root);
+  await store.withLock(opts.id, () => {
+    const record = store.read(opts.id);
+    if (containerStatus(record, store) === 'stopped') throw new OrchError('bad-state', 'container not running');
+    if (opts.resources.memory?.kernel !== undefined || opts.resources.memory?.kernelTCP !== undefined) {
+      logger().warn('Kernel memory settings are ignored and will be removed');
+    }
+    const previous = record.config.linux?.resources ?? {};
+    const next = mergeResourceUpdate(previous, opts.resources);
+    try {
+      applyResources(record.cgroup, next, { skipDevices: true });
+    } catch (err) {
+      try {
+        applyResources(record.cgroup, previous, { skipDevices: true });
+      } catch (restoreErr) {
+        const message = restoreErr instanceof Error ? restoreErr.message : String(restoreErr);
+        logger().warn(`Setting back cgroup configs failed due to error: ${message}, your state.json and actual configs might be inconsistent.`);
+      }
+      throw err;
+    }
+    store.write({ ...record, config: { ...record.config, linux: { ...record.config.linux, resources: next } } });
+  });
+}
+
+/**
+ * A LinuxResources JSON document (`update -r FILE`, `--resources=-`) checked against the OCI
+ * schema, so a wrong type fails with its field named instead of reaching a cgroup file.
+ */
+export function parseResources(text: string, source: string): LinuxResources {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new OrchError('invalid-argument', `${source}: invalid JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new OrchError('invalid-argument', `${source}: expected a JSON object of resources`);
+  try {
+    // the config validator knows linux.resources; a minimal config around it reuses it as is
+    const spec = validateConfig({ ociVersion: '1.3.0', root: { path: 'rootfs' }, linux: { resources: data } }, { requireProcess: false, warn: () => undefined });
+    return spec.linux?.resources ?? {};
+  } catch (err) {
+    if (!(err instanceof OrchError)) throw err;
+    throw new OrchError('invalid-argument', err.message.replace(/^config\.json: linux\.resources\.?/, `${source}: `), { cause: err });
+  }
+}
+
+/** runc's refusals for the RDT flags; orch does not manage Intel RDT groups at all. */
+function checkIntelRdt(opts: UpdateOptions): void {
+  const l3 = opts.l3CacheSchema ?? '';
+  const mb = opts.memBwSchema ?? '';
+  if (l3 === '' && mb === '') return;
+  const resctrl = resctrlMount();
+  if (l3 !== '' && (resctrl === undefined || !existsSync(join(resctrl, 'info/L3')))) throw new OrchError('unsupported', 'Intel RDT/CAT: l3 cache schema is not enabled');
+  if (mb !== '' && (resctrl === undefined || !existsSync(join(resctrl, 'info/MB')))) throw new OrchError('unsupported', 'Intel RDT/MBA: memory bandwidth schema is not enabled');
+  throw new OrchError('unsupported', 'updating Intel RDT schemas is not supported by orch');
+}
+
+function resctrlMount(): string | undefined {
+  try {
+    const line = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .find((l) => / - resctrl /.test(l));
+    return line?.split(' ')[4];
+  } catch {
+    return undefined;
+  }
+}
