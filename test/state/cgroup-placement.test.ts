@@ -128,6 +128,6 @@ test('cgroupsPath cannot climb out, nor be a hierarchy\'s root', (t) => {
   t.throws(() => computePlacement({ layout, self: [], cgroupsPath: '/', id: 'c1' }), { message: /is the root cgroup/ });
 });
 
-test('--systemd-cgroup is refused clearly for now', (t) => {
-  t.throws(() => planCgroup({ ociVersion: '1.3.0' } as Spec, 'c1', { systemd: true }), { message: 'systemd cgroup driver is not supported yet' });
+test('--systemd-cgroup is refused clearly where systemd does not run', (t) => {
+  t.throws(() => planCgroup({ ociVersion: '1.3.0' } as Spec, 'c1', { systemd: true }), { message: /systemd not running on this host, cannot use systemd cgroups manager/ });
 });
