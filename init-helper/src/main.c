@@ -3,6 +3,8 @@
  *   orch-init init    create a container: stage-0 .. stage-2, then exec the process
  *   orch-init setns   join a running container (exec): stage-0 .. stage-2, then exec the process
  *   orch-init cgroup-devices|cgroup-oom …   cgroup work for the orchestrator (cgroups/cgroups.h)
+ *   orch-init features   what this build supports, as JSON (features/features.h)
+ *   orch-init criu-restore …   runs `criu restore` for `orch restore` (criu/criu_restore.h)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <orch/protocol.h>
 
 #include "cgroups/cgroups.h"
+#include "criu/criu_restore.h"
 #include "features/features.h"
 #include "cloned_binary/cloned_binary.h"
 #include "nsexec/stages.h"
@@ -63,6 +66,11 @@ int main(int argc, char **argv)
 		return cgroup_oom_main(argc, argv);
 	if (argc == 2 && strcmp(argv[1], "features") == 0)
 		return features_main();
+	/* runs criu, which never execs this binary in a container: no sealed copy needed */
+	if (argc >= 2 && strcmp(argv[1], "criu-restore") == 0) {
+		sync_fd = take_sync_fd();
+		return sync_fd < 0 ? 1 : criu_restore_main(sync_fd, argc, argv);
+	}
 	if (argc != 2 || (strcmp(argv[1], "init") != 0 && strcmp(argv[1], "setns") != 0)) {
 		fprintf(stderr, "usage: orch-init init|setns (spawned by orch, not run by hand)\n");
 		return 1;

@@ -44,13 +44,13 @@ static const struct orch_namespace_kind orch_namespace_kinds[] = {
 };
 #define ORCH_NAMESPACE_KINDS 8
 
-/* from helper: stage-0: {pid, stage1Pid} host pids of the container init and of stage-1 */
+/* from helper: stage-0: {pid, stage1Pid} host pids of the container init (exec: the process) and of stage-1; criu-restore: {pid} of the restored init */
 #define ORCH_SYNC_PROC_PIDS "procPids"
 /* from helper: the init has set up the rootfs; the orchestrator may finish its side */
 #define ORCH_SYNC_PROC_READY "procReady"
-/* from orch: answer to procReady: go on to the exec fifo */
+/* from orch: answer to procReady: go on to the exec fifo; to criu-restore: you are in the cgroup, run criu */
 #define ORCH_SYNC_PROC_RUN "procRun"
-/* from helper: the init waits while the orchestrator runs prestart and createRuntime hooks */
+/* from helper: the init, mounts in place and before the root change, waits while the orchestrator runs prestart and createRuntime hooks (sent only when the spec has some) */
 #define ORCH_SYNC_PROC_HOOKS "procHooks"
 /* from orch: answer to procHooks */
 #define ORCH_SYNC_PROC_RESUME "procResume"

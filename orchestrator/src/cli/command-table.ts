@@ -8,7 +8,7 @@ interface CommandEntry {
 
 /** Every command, in runc's order, with the one-line summary the main help shows. */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  checkpoint: { summary: 'checkpoint a running container (not implemented yet)', load: () => import('./commands/checkpoint.js') },
+  checkpoint: { summary: 'checkpoint a running container with criu', load: () => import('./commands/checkpoint.js') },
   create: { summary: 'create a container, ready for start', load: () => import('./commands/create.js') },
   delete: { summary: 'delete a container and everything it holds', load: () => import('./commands/delete.js') },
   events: { summary: 'show container events and statistics', load: () => import('./commands/events.js') },
@@ -17,7 +17,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   list: { summary: 'list the containers under --root', load: () => import('./commands/list.js') },
   pause: { summary: 'freeze every process of a container', load: () => import('./commands/pause.js') },
   ps: { summary: 'show the processes of a container', load: () => import('./commands/ps.js') },
-  restore: { summary: 'restore a container from a checkpoint (not implemented yet)', load: () => import('./commands/restore.js') },
+  restore: { summary: 'restore a container from a criu checkpoint', load: () => import('./commands/restore.js') },
   resume: { summary: 'thaw a paused container', load: () => import('./commands/resume.js') },
   run: { summary: 'create and start a container', load: () => import('./commands/run.js') },
   spec: { summary: 'write a starter config.json', load: () => import('./commands/spec.js') },

@@ -47,13 +47,13 @@ export const NAMESPACES = {
 export type NamespaceType = keyof typeof NAMESPACES;
 
 export const SYNC = {
-  /** from helper: stage-0: {pid, stage1Pid} host pids of the container init and of stage-1 */
+  /** from helper: stage-0: {pid, stage1Pid} host pids of the container init (exec: the process) and of stage-1; criu-restore: {pid} of the restored init */
   procPids: 'procPids',
   /** from helper: the init has set up the rootfs; the orchestrator may finish its side */
   procReady: 'procReady',
-  /** from orch: answer to procReady: go on to the exec fifo */
+  /** from orch: answer to procReady: go on to the exec fifo; to criu-restore: you are in the cgroup, run criu */
   procRun: 'procRun',
-  /** from helper: the init waits while the orchestrator runs prestart and createRuntime hooks */
+  /** from helper: the init, mounts in place and before the root change, waits while the orchestrator runs prestart and createRuntime hooks (sent only when the spec has some) */
   procHooks: 'procHooks',
   /** from orch: answer to procHooks */
   procResume: 'procResume',

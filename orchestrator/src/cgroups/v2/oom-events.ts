@@ -1,5 +1,6 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
+import { OrchError } from '../../errors/orch-error.js';
 import { readCgroupFileIfExists } from '../cgroup-file.js';
 import { valueByKey } from '../cgroup-values.js';
 import type { OomWatch } from '../oom-watch.js';
@@ -11,7 +12,11 @@ import type { OomWatch } from '../oom-watch.js';
  * (every process gone) or the cgroup is removed. A poll at pollMs backs inotify up.
  */
 export function watchOomV2(dir: string, onOom: () => void, pollMs = 1000): Promise<OomWatch> {
-  let lastKills = oomKills(dir) ?? 0n;
+  const initial = oomKills(dir);
+  if (initial === undefined && existsSync(dir)) {
+    return Promise.reject(new OrchError('unsupported', `cgroup memory: ${join(dir, 'memory.events')}: no such file (the memory controller is not enabled for the cgroup)`));
+  }
+  let lastKills = initial ?? 0n;
   let finish: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => (finish = resolve));
   const watchers: FSWatcher[] = [];

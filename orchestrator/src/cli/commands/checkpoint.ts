@@ -1,11 +1,15 @@
+import { resolve } from 'node:path';
+import { checkpointContainer } from '../../api/checkpoint.js';
+import { exactArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
-import { notImplemented } from '../not-implemented.js';
 
-// Flags as runc's, accepted so that a client's call fails with the message below, not a flag error.
 export const command = defineCommand({
   name: 'checkpoint',
-  summary: 'checkpoint a running container (not implemented yet)',
+  summary: 'checkpoint a running container with criu',
   argsUsage: '<container-id>',
+  description:
+    'criu dumps the container into --image-path (default ./checkpoint). Unless --leave-running or\n' +
+    '--pre-dump the container is stopped and deleted; `orch restore` brings it back, under any id.',
   flags: {
     'image-path': { kind: 'string', usage: 'directory for the criu image files' },
     'work-path': { kind: 'string', usage: 'directory for criu work files and logs' },
@@ -25,7 +29,30 @@ export const command = defineCommand({
     'empty-ns': { kind: 'strings', usage: 'namespace type to create but not restore' },
     'auto-dedup': { kind: 'bool', usage: 'deduplicate memory images' },
   },
-  run: async () => {
-    throw notImplemented('checkpoint');
+  run: async (ctx, flags, args) => {
+    exactArgs('checkpoint', args, 1);
+    const cwd = ctx.io.cwd();
+    await checkpointContainer({
+      ...ctx.runtime,
+      id: args[0] as string,
+      imagePath: resolve(cwd, flags['image-path'] || 'checkpoint'),
+      ...(flags['work-path'] ? { workPath: resolve(cwd, flags['work-path']) } : {}),
+      ...(flags['parent-path'] ? { parentPath: flags['parent-path'] } : {}),
+      leaveRunning: flags['leave-running'],
+      tcpEstablished: flags['tcp-established'],
+      tcpSkipInFlight: flags['tcp-skip-in-flight'],
+      linkRemap: flags['link-remap'],
+      extUnixSk: flags['ext-unix-sk'],
+      shellJob: flags['shell-job'],
+      lazyPages: flags['lazy-pages'],
+      ...(flags['status-fd'] !== undefined ? { statusFd: flags['status-fd'] } : {}),
+      ...(flags['page-server'] ? { pageServer: flags['page-server'] } : {}),
+      fileLocks: flags['file-locks'],
+      preDump: flags['pre-dump'],
+      ...(flags['manage-cgroups-mode'] ? { manageCgroupsMode: flags['manage-cgroups-mode'] } : {}),
+      emptyNs: flags['empty-ns'],
+      autoDedup: flags['auto-dedup'],
+    });
+    return 0;
   },
 });

@@ -1,0 +1,184 @@
+import { closeSync, mkdirSync, openSync, realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { OrchError, systemError } from '../errors/orch-error.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Spec } from '../config/spec-types.js';
+import { applyResources } from '../cgroups/apply-resources.js';
+import { createCgroup, destroyCgroup, joinCgroup, planCgroup } from '../cgroups/cgroup-manager.js';
+import { cgroupRootArgs } from '../criu/cgroup-root.js';
+import { criuConfigArgs } from '../criu/criu-config.js';
+import { criuFailure } from '../criu/criu-log.js';
+import { criuVersion, networkLockArgs } from '../criu/criu-binary.js';
+import { emptyNsArgs, flag, manageCgroupsArgs } from '../criu/criu-flags.js';
+import { inheritFdArgs } from '../criu/descriptors.js';
+import { restoreNamespaceArgs } from '../criu/external-namespaces.js';
+import { restoreMountArgs } from '../criu/external-mounts.js';
+import { restoreWithHelper, type RestoredInit } from '../criu/restore-helper.js';
+import { prepareRestoreMountpoints } from '../criu/restore-mountpoints.js';
+import { runPoststopHooks } from '../hooks/poststop.js';
+import { forwardSignals } from '../signals/forward-signals.js';
+import type { ContainerRecord } from '../state/container-record.js';
+import { validateContainerId } from '../state/container-id.js';
+import { createdNow } from '../state/created-time.js';
+import { writePidFile } from '../state/pid-file.js';
+import { readProcessStartTime } from '../state/process-start-time.js';
+import { StateStore } from '../state/state-store.js';
+import type { CriuCommonOptions } from './checkpoint.js';
+import type { RuntimeOptions } from './options.js';
+
+export interface RestoreOptions extends RuntimeOptions, CriuCommonOptions {
+  /** the id of the restored container: any free one, not necessarily the checkpointed one's */
+  id: string;
+  /** the bundle whose config.json and rootfs the container is restored into */
+  bundle: string;
+  /** return once restored instead of waiting for the container to exit */
+  detach?: boolean;
+  pidFile?: string;
+  /** LSM profile to restore with, TYPE:NAME */
+  lsmProfile?: string;
+  lsmMountContext?: string;
+}
+
+const RESTORE_LOG = 'restore.log';
+
+/**
+ * `restore`: criu brings a checkpointed process tree back as a new container with the given id,
+ * in the bundle's rootfs and a new cgroup. Detached it returns 0 once the container runs;
+ * otherwise it waits, forwarding signals, returns the container's exit status (128+N for signal
+ * N) and deletes it, as `run` does. Create's hooks are not run again (see the report of issue 7).
+ */
+export async function restoreContainer(opts: RestoreOptions): Promise<number> {
+  validateContainerId(opts.id);
+  const bundle = resolve(opts.bundle);
+  const spec = loadConfig(bundle);
+  let rootfs: string;
+  try {
+    rootfs = realpathSync(resolve(bundle, spec.root?.path ?? 'rootfs'));
+  } catch (err) {
+    throw systemError(`config.json: root.path: ${resolve(bundle, spec.root?.path ?? 'rootfs')}`, err);
+  }
+  const version = criuVersion();
+  if ((opts.lsmProfile || opts.lsmMountContext) && version < 31600) {
+    throw new OrchError('unsupported', `--${opts.lsmProfile ? 'lsm-profile' : 'lsm-mount-context'} requires at least CRIU 3.16`);
+  }
+  const store = new StateStore(opts.root);
+  const { record, restored } = await store.withLock(opts.id, () => restoreLocked(opts, store, spec, bundle, rootfs));
+  if (opts.detach) return 0;
+
+  const stopForwarding = forwardSignals(restored.pid);
+  try {
+    return (await restored.exited).status;
+  } finally {
+    stopForwarding();
+    try {
+      destroyCgroup(record.cgroup);
+    } catch {
+      // left for `orch delete`
+    }
+    store.remove(opts.id);
+    await runPoststopHooks(record);
+  }
+}
+
+async function restoreLocked(opts: RestoreOptions, store: StateStore, spec: Spec, bundle: string, rootfs: string): Promise<{ record: ContainerRecord; restored: RestoredInit }> {
+  store.claim(opts.id);
+  const annotations = (spec.annotations ?? {}) as Record<string, string>;
+  const cleanups: Array<() => void | Promise<void>> = [() => runPoststopHooks({ id: opts.id, bundle, annotations, config: spec }), () => store.remove(opts.id)];
+  const fds: number[] = [];
+  try {
+    const cgroup = planCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false });
+    createCgroup(cgroup);
+    cleanups.push(() => destroyCgroup(cgroup));
+    applyResources(cgroup, spec.linux?.resources ?? {}, { deviceNodes: spec.linux?.devices ?? [] });
+    prepareRestoreMountpoints(spec, rootfs);
+
+    // criu wants its --root to be a mount point whose parent is not overmounted: the helper binds
+    // the rootfs here, in a mount namespace of its own.
+    const criuRoot = join(store.dir(opts.id), 'criu-root');
+    const pidFile = join(store.dir(opts.id), 'criu.pid');
+    mkdirSync(criuRoot, { mode: 0o755 });
+    if (opts.workPath) mkdirSync(opts.workPath, { recursive: true, mode: 0o700 });
+    const namespaces = restoreNamespaceArgs(spec, 3);
+    for (const path of namespaces.files) fds.push(openSync(path, 'r'));
+    const criuArgs = [
+      'restore',
+      '--images-dir', opts.imagePath,
+      ...(opts.workPath ? ['--work-dir', opts.workPath] : []),
+      '--log-file', RESTORE_LOG,
+      '-v4',
+      '--root', criuRoot,
+      '--restore-detached',
+      '--pidfile', pidFile,
+      '--evasive-devices',
+      ...manageCgroupsArgs(opts.manageCgroupsMode),
+      // the tasks' cgroups are put back under the new container's (runc's CgRoot)
+      ...cgroupRootArgs(cgroup),
+      ...networkLockArgs(),
+      ...criuConfigArgs(annotations),
+      ...emptyNsArgs(opts.emptyNs),
+      ...namespaces.args,
+      ...restoreMountArgs(spec),
+      ...inheritFdArgs(opts.imagePath),
+      ...flag(opts.shellJob, '--shell-job'),
+      ...flag(opts.tcpEstablished, '--tcp-established'),
+      ...flag(opts.extUnixSk, '--ext-unix-sk'),
+      ...flag(opts.fileLocks, '--file-locks'),
+      ...flag(opts.autoDedup, '--auto-dedup'),
+      ...flag(opts.lazyPages, '--lazy-pages'),
+      ...(opts.lsmProfile ? ['--lsm-profile', opts.lsmProfile] : []),
+      ...(opts.lsmMountContext ? ['--lsm-mount-context', opts.lsmMountContext] : []),
+    ];
+    let restored: RestoredInit;
+    try {
+      restored = await restoreWithHelper({
+        criuArgs,
+        rootfs,
+        criuRoot,
+        pidFile,
+        foreground: !opts.detach,
+        extraFds: fds,
+        // criu and what it restores start in the new cgroup
+        beforeRestore: (pid) => joinCgroup(cgroup, pid),
+      });
+    } catch (err) {
+      if (err instanceof OrchError && err.code === 'init-failed') throw criuFailure('restore', err.message, opts.workPath || opts.imagePath, RESTORE_LOG);
+      throw err;
+    }
+    cleanups.push(async () => {
+      try {
+        process.kill(restored.pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+      restored.kill();
+      await restored.exited;
+    });
+    const record: ContainerRecord = {
+      ociVersion: String(spec.ociVersion),
+      id: opts.id,
+      initPid: restored.pid,
+      initStartTime: readProcessStartTime(restored.pid),
+      bundle,
+      rootfs,
+      created: createdNow(),
+      owner: '',
+      annotations,
+      cgroup,
+      config: spec,
+    };
+    store.write(record);
+    if (opts.pidFile) writePidFile(opts.pidFile, restored.pid);
+    return { record, restored };
+  } catch (err) {
+    for (const undo of cleanups.reverse()) {
+      try {
+        await undo();
+      } catch {
+        // report the original error
+      }
+    }
+    throw err;
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+}
