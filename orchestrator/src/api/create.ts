@@ -20,6 +20,7 @@ import { writePidFile } from '../state/pid-file.js';
 import { createdNow } from '../state/created-time.js';
 import type { Spec } from '../config/spec-types.js';
 import { checkTerminal } from '../console/check-terminal.js';
+import { applyCallerTerminalSize } from '../console/caller-terminal-size.js';
 import { specWithListenFds } from '../console/socket-activation.js';
 import { runCreateHooks } from '../hooks/create-hooks.js';
 import { runPoststopHooks } from '../hooks/poststop.js';
@@ -52,6 +53,7 @@ export async function createContainer(opts: CreateOptions, mode: { foreground: b
   }
   if (opts.terminal) spec.process.terminal = true; // `run -t`
   checkTerminal(spec.process.terminal ?? false, opts.consoleSocket, !mode.foreground);
+  applyCallerTerminalSize(spec.process, mode.foreground);
 
   const store = new StateStore(opts.root);
   // Held until the init blocks on the fifo: a concurrent delete/start of this id waits for it.

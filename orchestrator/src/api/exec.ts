@@ -5,6 +5,7 @@ import { joinCgroup } from '../cgroups/cgroup-manager.js';
 import { launchInit, type LaunchedInit } from '../bootstrap/launch-init.js';
 import type { InitConfig } from '../bootstrap/init-config.js';
 import { checkTerminal } from '../console/check-terminal.js';
+import { applyCallerTerminalSize } from '../console/caller-terminal-size.js';
 import { connectAgent } from '../seccomp/agent-socket.js';
 import { notifyProfile } from '../seccomp/notify-rules.js';
 import { SECCOMP_FD_NAME } from '../seccomp/process-state.js';
@@ -64,6 +65,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
   const spec = execSpec(record.config, opts.process, opts.processSource ?? 'process');
   const detach = opts.detach ?? false;
   checkTerminal(spec.process?.terminal ?? false, opts.consoleSocket, detach);
+  if (spec.process) applyCallerTerminalSize(spec.process, !detach);
   const preserveFds = opts.preserveFds ?? 0;
   if (!Number.isInteger(preserveFds) || preserveFds < 0) throw new OrchError('invalid-argument', `preserve-fds ${preserveFds}: must not be negative`);
   const cgroup = subCgroupPlacement(record.cgroup, opts.subCgroups ?? {});
