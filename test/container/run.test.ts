@@ -124,3 +124,15 @@ test('args are resolved on the container PATH, and a missing program is a clear 
   t.not(result.status, 0);
   t.regex(result.stderr, /no-such-program.*not found/);
 });
+
+test('a time namespace works inside a user namespace too', (t) => {
+  const bundle = makeBundle(['cat', '/proc/uptime'], (spec) => {
+    spec.linux!.namespaces!.push({ type: 'time' }, { type: 'user' });
+    spec.linux!.uidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    spec.linux!.gidMappings = [{ containerID: 0, hostID: 200000, size: 65536 }];
+    spec.linux!.timeOffsets = { boottime: { secs: 1_000_000, nanosecs: 0 } };
+  });
+  const result = orch(root, ['run', '--bundle', bundle.dir, nextId()]);
+  t.is(result.status, 0, result.stderr);
+  t.true(Number(result.stdout.split(' ')[0]) > 1_000_000, result.stdout);
+});

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <orch/protocol.h>
@@ -91,6 +92,25 @@ int namespaces_join(const char *ns_paths, struct orch_error *err)
 	return rc;
 }
 
+/*
+ * After setresuid() into a new user namespace the process is not dumpable, so its /proc/self
+ * files belong to the host's root and timens_offsets cannot be opened. Dumpable only for this
+ * write: no other process of the container exists yet, and execve resets it anyway.
+ */
+static int write_time_offsets(const char *offsets, struct orch_error *err)
+{
+	int was = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+
+	if (was < 0)
+		return orch_fail(err, errno, "prctl(PR_GET_DUMPABLE)");
+	if (was == 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return orch_fail(err, errno, "prctl(PR_SET_DUMPABLE)");
+	int rc = proc_write("/proc/self/timens_offsets", offsets, err);
+	if (was == 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 && rc == 0)
+		return orch_fail(err, errno, "prctl(PR_SET_DUMPABLE)");
+	return rc;
+}
+
 int namespaces_unshare(uint32_t flags, const char *time_offsets, struct orch_error *err)
 {
 	if (time_offsets != NULL && time_offsets[0] != '\0' && !(flags & CLONE_NEWTIME))
@@ -104,7 +124,7 @@ int namespaces_unshare(uint32_t flags, const char *time_offsets, struct orch_err
 			return orch_fail(err, errno, "unshare %s namespace", k->proc);
 		/* Offsets are accepted only until a process enters the namespace. */
 		if (k->flag == CLONE_NEWTIME && time_offsets != NULL && time_offsets[0] != '\0' &&
-		    proc_write("/proc/self/timens_offsets", time_offsets, err) < 0)
+		    write_time_offsets(time_offsets, err) < 0)
 			return -1;
 	}
 	return 0;
