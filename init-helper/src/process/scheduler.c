@@ -1,5 +1,6 @@
 /* process.scheduler: sched_setattr(2) on the init, inherited by the process across execve. */
 #include "process.h"
+#include "../config/flag_list.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -27,38 +28,12 @@ static const struct {
 	{ "SCHED_ISO", 4 },   { "SCHED_IDLE", 5 }, { "SCHED_DEADLINE", 6 },
 };
 
-static const struct {
-	const char *name;
-	uint64_t value;
-} flag_names[] = {
+static const struct flag_name flag_names[] = {
 	{ "SCHED_FLAG_RESET_ON_FORK", 0x01 },  { "SCHED_FLAG_RECLAIM", 0x02 },
 	{ "SCHED_FLAG_DL_OVERRUN", 0x04 },     { "SCHED_FLAG_KEEP_POLICY", 0x08 },
 	{ "SCHED_FLAG_KEEP_PARAMS", 0x10 },    { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
 	{ "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
 };
-
-static int parse_flags(json_object *list, uint64_t *flags, struct orch_error *err)
-{
-	size_t n = list && json_object_is_type(list, json_type_array) ?
-			   json_object_array_length(list) : 0;
-
-	*flags = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(list, i));
-		bool known = false;
-
-		for (size_t k = 0; name && k < sizeof(flag_names) / sizeof(flag_names[0]); k++) {
-			if (strcmp(flag_names[k].name, name) == 0) {
-				*flags |= flag_names[k].value;
-				known = true;
-			}
-		}
-		if (!known)
-			return orch_fail(err, 0, "process.scheduler.flags[%zu]: unknown flag \"%s\"", i,
-					 name ? name : "");
-	}
-	return 0;
-}
 
 int scheduler_apply(json_object *process, struct orch_error *err)
 {
@@ -81,7 +56,8 @@ int scheduler_apply(json_object *process, struct orch_error *err)
 	if (!known)
 		return orch_fail(err, 0, "process.scheduler.policy: unknown policy \"%s\"",
 				 policy ? policy : "");
-	if (parse_flags(cfg_get(sched, "flags"), &attr.sched_flags, err) < 0)
+	if (flag_list_parse(cfg_get(sched, "flags"), flag_names, sizeof(flag_names) / sizeof(flag_names[0]),
+			    "process.scheduler.flags", &attr.sched_flags, err) < 0)
 		return -1;
 	attr.sched_nice = (int32_t)cfg_int(sched, "nice", 0);
 	attr.sched_priority = (uint32_t)cfg_int(sched, "priority", 0);
