@@ -5,6 +5,7 @@
  * capabilities, AppArmor, and execve.
  */
 #include "setns_init.h"
+#include "finalize_namespace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,36 +65,16 @@ static int prepare(const struct init_config *cfg, json_object *process, struct o
 	return 0;
 }
 
-/* runc's finalizeNamespace: cwd, capabilities and the user, then the capabilities for good. */
+/* Parses the process's capabilities and user, then runc's finalizeNamespace. */
 static int finalize(const struct init_config *cfg, const struct init_context *ic,
 		    json_object *process, bool groups_allowed, struct orch_error *err)
 {
-	const char *cwd = cfg_string(process, "cwd");
-	bool nnp = cfg_bool(process, "noNewPrivileges", false);
 	struct caps_sets caps;
 	struct user_ids ids;
-	bool cwd_denied;
 
 	if (caps_parse(process, &caps, err) < 0 || user_parse(process, &ids, err) < 0)
 		return -1;
-	/* Still root: a cwd only the process's user can reach is entered after the switch. */
-	if (cwd_enter(cwd, &cwd_denied, err) < 0 && !cwd_denied)
-		return -1;
-	if (selinux_apply_exec(process, err) < 0)
-		return -1;
-	/* Without no_new_privs loading a filter takes CAP_SYS_ADMIN: before the drop. */
-	if (!nnp && seccomp_setup(cfg->spec, ic->sync_fd, err) < 0)
-		return orch_wrap(err, "seccomp: ");
-	if (caps_apply_bounding(&caps, err) < 0)
-		return -1;
-	/* Still root: the process's user gets its stdio (runc's fixStdioPermissions). */
-	if (stdio_owner_fix(cfg, err) < 0)
-		return -1;
-	if (user_apply(&ids, groups_allowed, err) < 0)
-		return -1;
-	if (cwd_denied && cwd_enter(cwd, &cwd_denied, err) < 0)
-		return -1;
-	return caps_apply(&caps, err);
+	return finalize_namespace(cfg, ic->sync_fd, process, &caps, &ids, groups_allowed, err);
 }
 
 int setns_init(const struct init_config *cfg, const struct init_context *ic,

@@ -1,4 +1,5 @@
 #include "standard_init.h"
+#include "finalize_namespace.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -63,11 +64,8 @@ static int prepare_container(const struct init_config *cfg, const struct init_co
 static int setup_process(const struct init_config *cfg, const struct init_context *ic,
 			 json_object *process, struct orch_error *err)
 {
-	const char *cwd = cfg_string(process, "cwd");
-	bool nnp = cfg_bool(process, "noNewPrivileges", false);
 	struct caps_sets caps;
 	struct user_ids ids;
-	bool cwd_denied;
 
 	if (caps_parse(process, &caps, err) < 0 || user_parse(process, &ids, err) < 0 ||
 	    cpu_affinity_check(process, err) < 0)
@@ -80,26 +78,7 @@ static int setup_process(const struct init_config *cfg, const struct init_contex
 		return -1;
 	/* In the container's cgroup now: its cpuset, not the caller's affinity, applies. */
 	cpu_affinity_reset();
-	/*
-	 * Still root and before any seccomp filter (whose rules may refuse getcwd): a cwd only
-	 * the process's user can reach is entered after the user switch.
-	 */
-	if (cwd_enter(cwd, &cwd_denied, err) < 0 && !cwd_denied)
-		return -1;
-	if (selinux_apply_exec(process, err) < 0)
-		return -1;
-	if (!nnp && seccomp_setup(cfg->spec, ic->sync_fd, err) < 0)
-		return orch_wrap(err, "seccomp: ");
-	if (caps_apply_bounding(&caps, err) < 0)
-		return -1;
-	/* Still root: the process' user gets its terminal (runc's fixStdioPermissions). */
-	if (stdio_owner_fix(cfg, err) < 0)
-		return -1;
-	if (user_apply(&ids, ic->setgroups_allowed, err) < 0)
-		return -1;
-	if (cwd_denied && cwd_enter(cwd, &cwd_denied, err) < 0)
-		return -1;
-	return caps_apply(&caps, err);
+	return finalize_namespace(cfg, ic->sync_fd, process, &caps, &ids, ic->setgroups_allowed, err);
 }
 
 /* After the socket is closed nobody reads procError: report on stderr and exit. */
