@@ -9,7 +9,7 @@ import { applyCallerTerminalSize } from '../console/caller-terminal-size.js';
 import { connectAgent } from '../seccomp/agent-socket.js';
 import { notifyProfile } from '../seccomp/notify-rules.js';
 import { SECCOMP_FD_NAME } from '../seccomp/process-state.js';
-import { forwardSignals } from '../signals/forward-signals.js';
+import { startSignalForwarding } from '../signals/forward-signals.js';
 import { containerStatus } from '../state/container-status.js';
 import type { ContainerRecord } from '../state/container-record.js';
 import { validateContainerId } from '../state/container-id.js';
@@ -85,6 +85,8 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
   const rootlessEuid = process.geteuid?.() !== 0;
   const notify = notifyProfile(spec);
   const seccompAgent = notify?.listenerPath ? await connectAgent(notify.listenerPath) : undefined;
+  // Caught from before the process exists: it runs as soon as it is cloned, with no fifo to wait on.
+  const forwarder = detach ? undefined : startSignalForwarding();
   let init: LaunchedInit;
   try {
     init = await launchInit({
@@ -97,6 +99,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
       ...(seccompAgent ? { seccompAgent } : {}),
     });
   } catch (err) {
+    forwarder?.stop();
     // An init that died meanwhile takes its /proc/<pid>/ns entries with it: say what happened.
     if (containerStatus(record, store) === 'stopped') throw new OrchError('bad-state', 'cannot exec in a stopped container', { cause: err });
     throw err;
@@ -104,7 +107,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
     seccompAgent?.destroy(); // the helper holds its own copy
   }
 
-  const stopForwarding = detach ? () => undefined : forwardSignals(init.pid);
+  forwarder?.forwardTo(init.pid);
   try {
     try {
       if (notify) await answerSeccomp(init, record, notify.listenerMetadata);
@@ -119,7 +122,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
     const { status: exitStatus } = await init.exited;
     return detach ? 0 : exitStatus;
   } finally {
-    stopForwarding();
+    forwarder?.stop();
   }
 }
 

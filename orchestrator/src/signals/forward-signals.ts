@@ -9,16 +9,44 @@ const FORWARDED: readonly NodeJS.Signals[] = [
   'SIGABRT', 'SIGIO',
 ];
 
-export function forwardSignals(pid: number): () => void {
-  const handler = (signal: NodeJS.Signals): void => {
+export interface SignalForwarder {
+  /** from now on signals go to pid; those that arrived before are delivered first, in order */
+  forwardTo(pid: number): void;
+  stop(): void;
+}
+
+/**
+ * Starts catching signals before the target pid is known (exec: the process may run as soon as
+ * it exists), holding them until forwardTo names the process.
+ */
+export function startSignalForwarding(): SignalForwarder {
+  let target: number | undefined;
+  const held: NodeJS.Signals[] = [];
+  const deliver = (signal: NodeJS.Signals): void => {
     try {
-      process.kill(pid, signal);
+      process.kill(target as number, signal);
     } catch {
-      // the init is already gone; its exit status arrives through the helper
+      // the process is already gone; its exit status arrives through the helper
     }
   };
-  for (const signal of FORWARDED) process.on(signal, handler);
-  return () => {
-    for (const signal of FORWARDED) process.off(signal, handler);
+  const handler = (signal: NodeJS.Signals): void => {
+    if (target === undefined) held.push(signal);
+    else deliver(signal);
   };
+  for (const signal of FORWARDED) process.on(signal, handler);
+  return {
+    forwardTo(pid) {
+      target = pid;
+      for (const signal of held.splice(0)) deliver(signal);
+    },
+    stop() {
+      for (const signal of FORWARDED) process.off(signal, handler);
+    },
+  };
+}
+
+export function forwardSignals(pid: number): () => void {
+  const forwarder = startSignalForwarding();
+  forwarder.forwardTo(pid);
+  return () => forwarder.stop();
 }
