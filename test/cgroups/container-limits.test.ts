@@ -94,7 +94,7 @@ maybe('a memory hog is OOM-killed and `events` reports the OOM', async (t) => {
   const id = nextId();
   const swap = version === 1 ? { swap: 32 * MiB } : {};
   // the hog starts once the test says so, so that `events` is watching by then
-  const bundle = limitBundle({ memory: { limit: 32 * MiB, ...swap } }, 'while [ ! -e /tmp/go ]; do sleep 0.1; done; tail /dev/zero; echo "status=$?" > /tmp/result; sleep 60');
+  const bundle = limitBundle({ memory: { limit: 32 * MiB, ...swap } }, 'while [ ! -e /tmp/go ]; do sleep 0.1; done; tail /dev/zero; echo "status=$?" > /tmp/result; sleep 3600');
   runDetached(t, bundle.dir, id);
   const events = watchEvents(root, ['--interval', '300ms', id]);
   await events.waitFor(/"type":"stats"/);
@@ -113,8 +113,8 @@ maybe('a memory hog is OOM-killed and `events` reports the OOM', async (t) => {
 maybe('a fork bomb stops at pids.max', async (t) => {
   const id = nextId();
   // the init becomes `sleep`; a shell beside it forks sleeps until the kernel refuses one (and dies of it)
-  const bomb = 'for i in $(seq 1 40); do sleep 60 & done';
-  const bundle = limitBundle({ pids: { limit: 10 } }, `sh -c '${bomb}' 2>/tmp/bomb.log & exec sleep 60`);
+  const bomb = 'for i in $(seq 1 40); do sleep 3600 & done';
+  const bundle = limitBundle({ pids: { limit: 10 } }, `sh -c '${bomb}' 2>/tmp/bomb.log & exec sleep 3600`);
   runDetached(t, bundle.dir, id);
   t.regex(await waitForFile(bundle, '/tmp/bomb.log', /can't fork/), /Resource temporarily unavailable/);
   // the init, 8 sleeps and the bomb's shell (which dies of the refused fork; its zombie, never
@@ -169,7 +169,7 @@ maybe('a cpu quota is measurable, and update changes it live', async (t) => {
 
 maybe('update changes memory and pids limits, from flags, a file and stdin', (t) => {
   const id = nextId();
-  const bundle = limitBundle({ memory: { limit: 64 * MiB }, pids: { limit: 20 } }, 'sleep 60');
+  const bundle = limitBundle({ memory: { limit: 64 * MiB }, pids: { limit: 20 } }, 'sleep 3600');
   runDetached(t, bundle.dir, id);
 
   t.is(orch(root, ['update', '--memory', '96m', '--pids-limit', '30', id]).status, 0);
@@ -236,7 +236,7 @@ maybe('pause freezes every process until resume', async (t) => {
 
 maybe("ps shows the container's processes, as a table or JSON pids", (t) => {
   const id = nextId();
-  const bundle = limitBundle({}, 'sleep 61 & sleep 62 & wait');
+  const bundle = limitBundle({}, 'sleep 3601 & sleep 3602 & wait');
   runDetached(t, bundle.dir, id);
   const pids = JSON.parse(orch(root, ['ps', '--format', 'json', id]).stdout) as number[];
   t.is(pids.length, 3);
@@ -245,10 +245,10 @@ maybe("ps shows the container's processes, as a table or JSON pids", (t) => {
   const table = orch(root, ['ps', id]).stdout.split('\n').filter((l) => l !== '');
   t.regex(table[0] ?? '', /^UID\s+PID\s+PPID/);
   t.is(table.length, 4);
-  t.true(table.some((l) => l.endsWith('sleep 61')));
+  t.true(table.some((l) => l.endsWith('sleep 3601')));
   const custom = orch(root, ['ps', id, '-o', 'pid,args']).stdout.split('\n').filter((l) => l !== '');
   t.regex(custom[0] ?? '', /^\s*PID\s+COMMAND/);
-  t.true(custom.some((l) => /^\s*\d+ sleep 62$/.test(l)));
+  t.true(custom.some((l) => /^\s*\d+ sleep 3602$/.test(l)));
   t.regex(orch(root, ['ps', '--format', 'yaml', id]).stderr, /invalid format option/);
   t.is(orch(root, ['delete', '--force', id]).status, 0);
 });
@@ -294,7 +294,7 @@ maybe('a value the kernel refuses fails create with the file named, and leaves n
 maybe("delete removes the container's cgroup and the sub-cgroups made in it", (t) => {
   const id = nextId();
   const parent = `orch-cgtest-${process.pid}`;
-  const bundle = limitBundle({ pids: { limit: 5 } }, 'sleep 60', (spec) => {
+  const bundle = limitBundle({ pids: { limit: 5 } }, 'sleep 3600', (spec) => {
     spec.linux = { ...spec.linux, cgroupsPath: `/${parent}/${id}` };
   });
   runDetached(t, bundle.dir, id);
