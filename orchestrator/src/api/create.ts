@@ -9,13 +9,11 @@ import type { ContainerRecord } from '../state/container-record.js';
 import { StateStore } from '../state/state-store.js';
 import { readProcessStartTime } from '../state/process-start-time.js';
 import { validateContainerId } from '../state/container-id.js';
-import { planCgroup, createCgroup, joinCgroup, destroyCgroup } from '../cgroups/cgroup-manager.js';
-import { createCgroupRootless } from '../cgroups/rootless.js';
+import { removeContainerCgroup, setUpContainerCgroup } from '../cgroups/container-cgroup.js';
 import { notifyProfile } from '../seccomp/notify-rules.js';
 import { connectAgent } from '../seccomp/agent-socket.js';
 import { containerProcessState } from '../seccomp/process-state.js';
 import { answerSeccompRequest } from '../seccomp/listener-handoff.js';
-import { applyResources } from '../cgroups/apply-resources.js';
 import { writePidFile } from '../state/pid-file.js';
 import { createdNow } from '../state/created-time.js';
 import type { Spec } from '../config/spec-types.js';
@@ -80,12 +78,9 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
 
   try {
     const rootless = process.geteuid?.() !== 0;
-    const planned = planCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false });
-    // rootless (runc's rule): hierarchies the user cannot write are skipped, device rules too
-    const cgroup = rootless && !spec.linux?.cgroupsPath ? createCgroupRootless(planned) : planned;
-    if (cgroup === planned) createCgroup(cgroup);
-    cleanups.push(() => destroyCgroup(cgroup)); // kills what is left in it first
-    applyResources(cgroup, spec.linux?.resources ?? {}, { deviceNodes: spec.linux?.devices ?? [], skipDevices: rootless });
+    const setUp = await setUpContainerCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false, rootless });
+    const cgroup = setUp.placement;
+    cleanups.push(() => removeContainerCgroup(cgroup)); // kills what is left in it first
 
     const config: InitConfig = {
       type: 'standard',
@@ -109,11 +104,12 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       init = await launchInit({
         config,
         rootlessEuid: rootless,
-        beforeBootstrap: (helperPid) => joinCgroup(cgroup, helperPid),
+        beforeBootstrap: (helperPid) => setUp.join(helperPid),
         ...(seccompAgent ? { seccompAgent } : {}),
       });
     } finally {
       seccompAgent?.destroy(); // the helper holds its own copy
+      setUp.release();
     }
     cleanups.push(async () => {
       try {

@@ -1,6 +1,7 @@
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cgroupPids, destroyCgroup, killCgroup, thawCgroup } from '../cgroups/cgroup-manager.js';
+import { cgroupPids, killCgroup, thawCgroup } from '../cgroups/cgroup-manager.js';
+import { removeContainerCgroup } from '../cgroups/container-cgroup.js';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import type { ContainerRecord } from '../state/container-record.js';
 import { containerStatus } from '../state/container-status.js';
@@ -47,7 +48,7 @@ export async function deleteContainer(opts: DeleteOptions): Promise<void> {
       if (!opts.force) throw new OrchError('bad-state', `cannot delete container ${opts.id} that is not stopped: ${status}`);
     }
     if (status !== 'stopped') await killAndWait(record, store, status === 'paused');
-    destroyCgroup(record.cgroup);
+    await removeContainerCgroup(record.cgroup);
     store.remove(opts.id);
     // after the container is gone, as in runc's destroy(); failures only warn
     await runPoststopHooks(record);

@@ -39,7 +39,7 @@ interface HelperFeatures {
  * What this build of orch supports, true of it rather than copied from runc: the hook kinds it
  * runs, the namespaces its helper creates and joins, and (asked of the helper, whose parsers
  * decide) capabilities, mount options and the seccomp vocabulary. Not implemented here, and so
- * false: the systemd cgroup driver, Intel RDT, moving network devices (linux.netDevices).
+ * false: Intel RDT, moving network devices (linux.netDevices), the rootless systemd driver.
  */
 export function features(): Features {
   const helper = helperFeatures();
@@ -52,7 +52,7 @@ export function features(): Features {
     linux: {
       namespaces: Object.keys(NAMESPACES).sort(),
       capabilities: helper.capabilities,
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
+      cgroup: { v1: true, v2: true, systemd: true, systemdUser: false, rdma: true },
       seccomp: { enabled: true, ...helper.seccomp },
       apparmor: { enabled: true },
       selinux: { enabled: true },

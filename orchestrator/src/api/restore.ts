@@ -3,8 +3,7 @@ import { join, resolve } from 'node:path';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Spec } from '../config/spec-types.js';
-import { applyResources } from '../cgroups/apply-resources.js';
-import { createCgroup, destroyCgroup, joinCgroup, planCgroup } from '../cgroups/cgroup-manager.js';
+import { removeContainerCgroup, setUpContainerCgroup } from '../cgroups/container-cgroup.js';
 import { cgroupRootArgs } from '../criu/cgroup-root.js';
 import { criuConfigArgs } from '../criu/criu-config.js';
 import { criuFailure } from '../criu/criu-log.js';
@@ -71,7 +70,7 @@ export async function restoreContainer(opts: RestoreOptions): Promise<number> {
   } finally {
     stopForwarding();
     try {
-      destroyCgroup(record.cgroup);
+      await removeContainerCgroup(record.cgroup);
     } catch {
       // left for `orch delete`
     }
@@ -86,10 +85,9 @@ async function restoreLocked(opts: RestoreOptions, store: StateStore, spec: Spec
   const cleanups: Array<() => void | Promise<void>> = [() => runPoststopHooks({ id: opts.id, bundle, annotations, config: spec }), () => store.remove(opts.id)];
   const fds: number[] = [];
   try {
-    const cgroup = planCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false });
-    createCgroup(cgroup);
-    cleanups.push(() => destroyCgroup(cgroup));
-    applyResources(cgroup, spec.linux?.resources ?? {}, { deviceNodes: spec.linux?.devices ?? [] });
+    const setUp = await setUpContainerCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false, rootless: false });
+    const cgroup = setUp.placement;
+    cleanups.push(() => removeContainerCgroup(cgroup));
     prepareRestoreMountpoints(spec, rootfs);
 
     // criu wants its --root to be a mount point whose parent is not overmounted: the helper binds
@@ -138,11 +136,13 @@ async function restoreLocked(opts: RestoreOptions, store: StateStore, spec: Spec
         foreground: !opts.detach,
         extraFds: fds,
         // criu and what it restores start in the new cgroup
-        beforeRestore: (pid) => joinCgroup(cgroup, pid),
+        beforeRestore: (pid) => setUp.join(pid),
       });
     } catch (err) {
       if (err instanceof OrchError && err.code === 'init-failed') throw criuFailure('restore', err.message, opts.workPath || opts.imagePath, RESTORE_LOG);
       throw err;
+    } finally {
+      setUp.release();
     }
     cleanups.push(async () => {
       try {

@@ -3,7 +3,7 @@ import { startContainer } from './start.js';
 import { releaseExecFifo } from '../bootstrap/exec-fifo.js';
 import { forwardSignals } from '../signals/forward-signals.js';
 import { StateStore } from '../state/state-store.js';
-import { destroyCgroup } from '../cgroups/cgroup-manager.js';
+import { removeContainerCgroup } from '../cgroups/container-cgroup.js';
 import { deleteContainer } from './delete.js';
 import { runPoststartHooks } from '../hooks/poststart.js';
 import { runPoststopHooks } from '../hooks/poststop.js';
@@ -40,7 +40,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     init.channel.close();
     // The status is the answer; a cleanup failure must not replace it.
     try {
-      destroyCgroup(record.cgroup);
+      await removeContainerCgroup(record.cgroup);
     } catch {
       // left for `orch delete`
     }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyResources } from '../cgroups/apply-resources.js';
+import { updateContainerCgroup } from '../cgroups/container-cgroup.js';
 import { mergeResourceUpdate } from '../cgroups/update-merge.js';
 import { validateConfig } from '../config/load-config.js';
 import type { LinuxResources } from '../config/spec-types.js';
@@ -30,7 +30,7 @@ export async function updateContainer(opts: UpdateOptions): Promise<void> {
   validateContainerId(opts.id);
   checkIntelRdt(opts);
   const store = new StateStore(opts.root);
-  await store.withLock(opts.id, () => {
+  await store.withLock(opts.id, async () => {
     const record = store.read(opts.id);
     if (containerStatus(record, store) === 'stopped') throw new OrchError('bad-state', 'container not running');
     if (opts.resources.memory?.kernel !== undefined || opts.resources.memory?.kernelTCP !== undefined) {
@@ -39,10 +39,10 @@ export async function updateContainer(opts: UpdateOptions): Promise<void> {
     const previous = record.config.linux?.resources ?? {};
     const next = mergeResourceUpdate(previous, opts.resources);
     try {
-      applyResources(record.cgroup, next, { skipDevices: true });
+      await updateContainerCgroup(record.cgroup, next);
     } catch (err) {
       try {
-        applyResources(record.cgroup, previous, { skipDevices: true });
+        await updateContainerCgroup(record.cgroup, previous);
       } catch (restoreErr) {
         const message = restoreErr instanceof Error ? restoreErr.message : String(restoreErr);
         logger().warn(`Setting back cgroup configs failed due to error: ${message}, your state.json and actual configs might be inconsistent.`);

@@ -29,7 +29,7 @@ export interface LaunchRequest {
   /** the container's fds 0-2: this process's own by default */
   stdio?: [number | 'inherit' | 'ignore', number | 'inherit' | 'ignore', number | 'inherit' | 'ignore'];
   /** called with stage-0's pid before any bootstrap data is sent: the place to join the cgroup */
-  beforeBootstrap: (helperPid: number) => void;
+  beforeBootstrap: (helperPid: number) => void | Promise<void>;
   /** a socket connected to the seccomp agent (linux.seccomp.listenerPath), for the init */
   seccompAgent?: Socket;
   /** the bootstrap message, when not the one bootstrapData makes of config.spec (exec joins by path) */
@@ -78,7 +78,7 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
   const channel = new SyncChannel(socket, socket);
 
   try {
-    request.beforeBootstrap(spawned);
+    await request.beforeBootstrap(spawned);
     channel.send(request.bootstrap ?? bootstrapData(config.spec, { rootlessEuid: request.rootlessEuid }));
     channel.send(config as unknown as { type: string });
     const pids = await channel.expect(SYNC.procPids, 'it reported its pid');

@@ -11,8 +11,6 @@ import { parseProcCgroup } from './proc-cgroup.js';
 import { readCgroupProcs, writeCgroupProc } from './procs.js';
 import { removeCgroupDir } from './remove-dir.js';
 import { controllerDir } from './controller-dir.js';
-import { systemdRunning } from './systemd/systemd-running.js';
-import { systemdUnit } from './systemd/unit-path.js';
 import { sleepSync } from './sleep-sync.js';
 import { makeCpusetDir } from './v1/cpuset.js';
 import { freezeV1, readFreezerState, thawV1 } from './v1/freezer.js';
@@ -26,19 +24,8 @@ import { freezeV2, isFrozenV2, thawV2 } from './v2/freezer.js';
  * the kernel are bounded (about a second).
  */
 
-export interface PlanOptions {
-  /** --systemd-cgroup */
-  systemd?: boolean;
-}
-
-/** Where the container's cgroup goes on this host. Reads the host's layout; creates nothing. */
-export function planCgroup(spec: Spec, id: string, options: PlanOptions = {}): CgroupPlacement {
-  if (options.systemd) {
-    // the same checks, in the same order, as runc: the path's format, then systemd itself
-    const { slice, unit } = systemdUnit(spec.linux?.cgroupsPath, id, process.geteuid?.() !== 0);
-    if (!systemdRunning()) throw new OrchError('unsupported', 'systemd not running on this host, cannot use systemd cgroups manager');
-    throw new OrchError('unsupported', `systemd cgroup driver: creating ${unit} in ${slice} through systemd's D-Bus API is not implemented yet; run without --systemd-cgroup`);
-  }
+/** Where the container's cgroup goes on this host (the cgroupfs driver). Reads the host's layout; creates nothing. */
+export function planCgroup(spec: Spec, id: string): CgroupPlacement {
   let self: string;
   try {
     self = readFileSync('/proc/self/cgroup', 'utf8');
@@ -141,10 +128,20 @@ export function killCgroup(p: CgroupPlacement, signal: number): void {
  * placement (runc removes the leaf only, never parents it may share with others).
  */
 export function destroyCgroup(p: CgroupPlacement): void {
+  emptyCgroup(p);
+  removeCgroupDirs(p);
+}
+
+/** SIGKILLs whatever is left in the cgroup and waits (about a second at most) for it to go. */
+export function emptyCgroup(p: CgroupPlacement): void {
   if (cgroupPids(p).length > 0) {
     killCgroup(p, constants.signals.SIGKILL);
     for (let waited = 0; waited < 1000 && cgroupPids(p).length > 0; waited += 10) sleepSync(10);
   }
+}
+
+/** Removes every dir of the placement, sub-cgroups first; dirs already gone are fine. */
+export function removeCgroupDirs(p: CgroupPlacement): void {
   const failures: string[] = [];
   for (const dir of Object.values(p.paths)) {
     try {

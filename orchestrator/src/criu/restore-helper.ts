@@ -19,7 +19,7 @@ export interface RestoreRequest {
   /** fds 3.. of criu: external namespace files, opened by the caller */
   extraFds: number[];
   /** called with the helper's pid before it is let go: the place to join the cgroup */
-  beforeRestore: (helperPid: number) => void;
+  beforeRestore: (helperPid: number) => void | Promise<void>;
 }
 
 export interface RestoredInit {
@@ -50,7 +50,7 @@ export async function restoreWithHelper(request: RestoreRequest): Promise<Restor
   if (!socket) throw new OrchError('system', 'criu-restore helper has no sync socket');
   const channel = new SyncChannel(socket, socket);
   try {
-    request.beforeRestore(pid);
+    await request.beforeRestore(pid);
     channel.send({ type: SYNC.procRun });
     const reply = await channel.expect(SYNC.procPids, 'criu restored the container');
     const restored = Number(reply['pid']);

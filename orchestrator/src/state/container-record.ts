@@ -8,6 +8,8 @@ export interface CgroupPlacement {
   version: 1 | 2;
   /** v1: controller name (as in /proc/self/cgroup, e.g. "cpu,cpuacct" or "name=systemd") -> absolute dir. v2: {"": dir}. */
   paths: Record<string, string>;
+  /** --systemd-cgroup: the transient unit systemd made for the container */
+  systemd?: { unit: string; slice: string; rootless: boolean };
 }
 
 /** What orch persists in <root>/<id>/state.json. */
