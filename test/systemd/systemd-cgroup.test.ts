@@ -114,6 +114,11 @@ maybe('update changes the unit and cgroupfs; exec joins the scope; pause and res
   t.is(unitProperty(unit, version === 2 ? 'MemoryMax' : 'MemoryLimit'), String(96 * MiB));
   const pidsMax = version === 2 ? `/sys/fs/cgroup/system.slice/${unit}/pids.max` : `/sys/fs/cgroup/pids/system.slice/${unit}/pids.max`;
   t.is(readFileSync(pidsMax, 'utf8').trim(), '30');
+  // below the usage: v1's kernel refuses it, v2 checks first when asked; either way the unit keeps its limit
+  const tooLow = version === 1 ? sdOrch(['update', '--memory', '4096', id]) : sdOrch(['update', '-r', '-', id], { input: '{"memory":{"limit":4096,"checkBeforeUpdate":true}}' });
+  t.is(tooLow.status, 1);
+  t.regex(tooLow.stderr, version === 1 ? /unable to set memory limit to 4096/ : /rejecting memory limit 4096 <= usage \d+/);
+  t.is(unitProperty(unit, version === 2 ? 'MemoryMax' : 'MemoryLimit'), String(96 * MiB));
 
   // the exec'd process is in the init's cgroup (the container's cgroup namespace shows it as /)
   const exec = sdOrch(['exec', id, 'sh', '-c', 'cat /proc/1/cgroup; echo --; cat /proc/self/cgroup']);

@@ -10,6 +10,7 @@ import { containerDeviceRules } from '../devices/container-rules.js';
 import { readCgroupLayout } from '../hierarchy.js';
 import { computePlacement } from '../placement.js';
 import { parseProcCgroup } from '../proc-cgroup.js';
+import { checkMemoryUsageV2 } from '../v2/memory.js';
 import { annotationProperties } from './annotation-properties.js';
 import { Variant } from './dbus/wire.js';
 import { deviceProperties } from './device-properties.js';
@@ -127,6 +128,9 @@ export async function destroySystemdUnit(p: CgroupPlacement): Promise<void> {
 export async function updateSystemdUnit(p: CgroupPlacement, resources: LinuxResources): Promise<void> {
   const sd = p.systemd;
   if (sd === undefined) throw new OrchError('system', 'internal error: not a systemd cgroup');
+  // before systemd lowers MemoryMax: past the usage it would OOM-kill at once
+  const dir = p.paths[''];
+  if (p.version === 2 && dir !== undefined && resources.memory !== undefined) checkMemoryUsageV2(dir, resources.memory);
   const manager = await SystemdManager.connect(sd.rootless);
   try {
     const converted = resourceProperties(p.version, resources, await manager.version());

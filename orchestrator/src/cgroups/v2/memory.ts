@@ -41,7 +41,7 @@ export function setMemoryV2(dir: string, m: LinuxMemory | undefined): void {
   if (m === undefined || !memoryV2IsSet(m)) return;
   const limit = m.limit ?? 0;
   const swapIn = m.swap ?? 0;
-  if (m.checkBeforeUpdate === true) checkUsage(dir, limit, swapIn);
+  checkMemoryUsageV2(dir, m);
   const swap = swapMaxV2(swapIn, limit);
   let swapText = numText(swap);
   // memory+swap equal to memory: no swap at all
@@ -61,8 +61,11 @@ export function setMemoryV2(dir: string, m: LinuxMemory | undefined): void {
 }
 
 /** checkBeforeUpdate: refuse a limit at or below what the cgroup uses now, instead of OOM-killing it. */
-function checkUsage(dir: string, limit: number, swap: number): void {
-  if (limit <= 0 && swap <= 0) return;
+/** memory.checkBeforeUpdate: a limit at or below the current usage is refused rather than set (it would OOM-kill). */
+export function checkMemoryUsageV2(dir: string, m: LinuxMemory): void {
+  const limit = m.limit ?? 0;
+  const swap = m.swap ?? 0;
+  if (m.checkBeforeUpdate !== true || (limit <= 0 && swap <= 0)) return;
   let usage: bigint;
   try {
     usage = readCgroupUint(C, dir, 'memory.current');
