@@ -32,8 +32,8 @@ async function runAndCheck(t: ExecutionContext, command: string, args: string[],
 });
 
 (root && existsSync(vmRun) && process.env['ORCH_SKIP_VM'] !== '1' ? test.serial : test.skip)('the systemd cgroup driver against a real systemd on cgroup v2 (VM)', async (t) => {
-  t.timeout(15 * 60_000);
+  t.timeout(27 * 60_000);
   // the guest's environment starts clean: what the scripts read is passed with --env
   const env = ['--env', 'WITH_SYSTEMD_VERBOSE=1', '--env', 'SYSTEMD_BOOT_TIMEOUT=300'];
-  await runAndCheck(t, vmRun, ['--share', `${repo}:${repo}`, '--cwd', repo, '--timeout', '840', ...env, '--', withSystemd, '--', ...inner], {});
+  await runAndCheck(t, vmRun, ['--share', `${repo}:${repo}`, '--cwd', repo, '--timeout', '1500', ...env, '--', withSystemd, '--', ...inner], {});
 });
