@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake make gcc libc6-dev pkg-config libjson-c-dev libseccomp-dev libcap-dev busybox-static iproute2 procps uidmap)
+# podman, conmon and containerd: test/clients runs orch under its real clients
+packages=(cmake make gcc libc6-dev pkg-config libjson-c-dev libseccomp-dev libcap-dev busybox-static iproute2 procps uidmap podman conmon containerd)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
