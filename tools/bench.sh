@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
-orch="$PWD/dist/orch.mjs"
+orch="$PWD/dist/orch.cjs"
 need=()
 for pkg in hyperfine runc crun time busybox-static; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")

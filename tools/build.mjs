@@ -3,9 +3,10 @@
 // protocol freshness, the precompiled config validator, type-checked TS (tests included),
 // the bundled CLI/library entries, and the C init helper.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleCli } from './bundle-cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2]; // "ts" or "native" builds one half
@@ -23,9 +24,11 @@ if (only !== 'native') {
   const esbuild = await import('esbuild');
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const started = performance.now();
+  const define = { ORCH_COMMIT: JSON.stringify(gitCommit()) };
+  // The library entry, for `import 'orch'`: ESM, as the package is.
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { orch: 'orchestrator/src/cli/main.ts', api: 'orchestrator/src/api/index.ts' },
+    entryPoints: { api: 'orchestrator/src/api/index.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
@@ -37,13 +40,11 @@ if (only !== 'native') {
     external: ['node-pty'],
     // CommonJS dependencies (debug, ajv's runtime) call require(); ESM output needs a real one.
     banner: { js: "import { createRequire as __orchCreateRequire } from 'node:module'; const require = __orchCreateRequire(import.meta.url);" },
-    define: { ORCH_COMMIT: JSON.stringify(gitCommit()) },
+    define,
     logLevel: 'warning',
   });
-  const entry = join(root, 'dist/orch.mjs');
-  // orch makes no TLS connections: dropping NODE_EXTRA_CA_CERTS saves the ~50 ms Node spends loading them.
-  writeFileSync(entry, `#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node\n${readFileSync(entry, 'utf8').replace(/^#!.*\n/, '')}`);
-  chmodSync(entry, 0o755);
+  // The `orch` executable: CommonJS, for start-up time (see tools/bundle-cli.mjs).
+  await bundleCli(esbuild, root, define);
   console.log(`build: esbuild bundle (${Math.round(performance.now() - started)} ms)`);
 }
 

@@ -12,7 +12,7 @@ for applet in $(/bin/busybox --list); do [ "$applet" = busybox ] || ln -sf busyb
 echo 'root:x:0:0:root:/root:/bin/sh' > "$bundle/rootfs/etc/passwd"
 echo 'root:x:0:' > "$bundle/rootfs/etc/group"
 
-orch=(node "$PWD/dist/orch.mjs")
+orch=(node "$PWD/dist/orch.cjs")
 cd "$bundle"
 "${orch[@]}" spec
 # The default config runs `sh`; run a short script instead so the demo needs no terminal.

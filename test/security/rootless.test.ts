@@ -50,7 +50,7 @@ function orchAsNobody(args: string[]): Result {
   try {
     const result = spawnSync(
       'unshare',
-      ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, join(world, 'dist/orch.mjs'), '--root', root, ...args],
+      ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, join(world, 'dist/orch.cjs'), '--root', root, ...args],
       {
         stdio: ['ignore', stdout, stderr],
         env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: '/tmp', ORCH_INIT_HELPER: join(world, 'orch-init'), SUBID: subid },

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI (npm run build): tests drive orch from outside, as its users do. */
-export const ORCH_BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../dist/orch.mjs');
+export const ORCH_BIN = join(dirname(fileURLToPath(import.meta.url)), '../../../dist/orch.cjs');
 
 export interface Result {
   status: number | null;

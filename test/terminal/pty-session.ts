@@ -9,7 +9,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const nativeDir = process.env['ORCH_INIT_HELPER'] ? dirname(process.env['ORCH_INIT_HELPER']) : join(repo, 'build/native');
 export const RECVTTY = join(nativeDir, 'recvtty');
 
-/** `node dist/orch.mjs --root ROOT`, quoted for a shell script. */
+/** `node dist/orch.cjs --root ROOT`, quoted for a shell script. */
 export function orchCommand(root: string): string {
   return [process.execPath, ORCH_BIN, '--root', root].map(shellQuote).join(' ');
 }

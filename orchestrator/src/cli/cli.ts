@@ -1,5 +1,6 @@
 import { OrchError } from '../errors/orch-error.js';
 import { Logger, setLogger } from '../log/logger.js';
+import { writeStderr, writeStdout } from '../log/std-write.js';
 import { parseArgs } from './args.js';
 import type { CliIo, CommandContext } from './command.js';
 import { COMMANDS } from './command-table.js';
@@ -9,8 +10,8 @@ import { reportError } from './report-error.js';
 import { versionText } from './version.js';
 
 export const processIo: CliIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
+  stdout: writeStdout,
+  stderr: writeStderr,
   cwd: () => process.cwd(),
 };
 

@@ -8,6 +8,7 @@
  */
 import { statSync } from 'node:fs';
 import { posix } from 'node:path';
+import { writeStderr } from '../log/std-write.js';
 import { invalidConfig, shown, type PathSegment } from './config-error.js';
 import type { LinuxNamespace, NamespaceType, Spec } from './spec-types.js';
 
@@ -52,7 +53,7 @@ export const hostProbe: HostProbe = {
 };
 
 const defaultWarn = (message: string): void => {
-  process.stderr.write(`orch: warning: ${message}\n`);
+  writeStderr(`orch: warning: ${message}\n`);
 };
 
 /** sysctls that belong to the ipc namespace (with the fs.mqueue.* prefix), as runc lists them */

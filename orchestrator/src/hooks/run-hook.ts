@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { Hook } from '../config/spec-types.js';
 import type { HookState } from './hook-state.js';
 
@@ -13,7 +12,10 @@ const DRAIN_MS = 100;
  * error. Killed after `timeout` seconds. Resolves when it exited 0; otherwise rejects with the
  * reason in Go's words ("exit status 1, stdout: …, stderr: …").
  */
-export function runHook(hook: Hook, state: HookState, cwd?: string): Promise<void> {
+export async function runHook(hook: Hook, state: HookState, cwd?: string): Promise<void> {
+  // loaded on first use: most containers have no hooks, and child_process (with net and the
+  // streams) would add ~5 ms to every `orch start` and `orch delete`
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const [argv0, ...args] = hook.args && hook.args.length > 0 ? hook.args : [hook.path];
     const child = spawn(hook.path, args, {

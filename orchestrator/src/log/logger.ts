@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatLogLine, type LogFormat, type LogLevel } from './log-line.js';
+import { writeStderr } from './std-write.js';
 
 export interface LoggerOptions {
   /** --log: append here instead of writing to stderr */
@@ -28,7 +29,7 @@ export class Logger {
     this.file = options.file;
     this.format = options.format ?? 'text';
     this.minRank = options.silent ? Number.POSITIVE_INFINITY : options.debug ? RANK.debug : RANK.info;
-    this.writeStderr = options.writeStderr ?? ((text) => process.stderr.write(text));
+    this.writeStderr = options.writeStderr ?? writeStderr;
   }
 
   /** Whether log lines already reach stderr (no --log), so an error needs no second copy there. */

@@ -1,11 +1,11 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import type { ContainerRecord } from './container-record.js';
 import { validateContainerId } from './container-id.js';
 import { acquireLock, acquireLockSync, type LockOptions } from './lock.js';
 import { parseRecord } from './parse-record.js';
+import { randomHex } from './random-hex.js';
 
 /** runc's wording, so clients that match on it keep working. */
 export const NOT_FOUND = 'container does not exist';
@@ -61,7 +61,7 @@ export class StateStore {
   /** Atomic replace: a temp file in the same dir, fsync'd, renamed over state.json. */
   write(record: ContainerRecord): void {
     const path = this.statePath(record.id);
-    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = `${path}.${randomHex(12)}.tmp`;
     try {
       const fd = openSync(tmp, 'wx', 0o600);
       try {

@@ -59,7 +59,7 @@ export class DeviceEmulator {
 
   /** Exceptions sorted by major, minor, type, as runc orders them. */
   entries(): Array<{ meta: Meta; access: string }> {
-    return [...this.exceptions.values()].sort((a, b) => a.meta.major - b.meta.major || a.meta.minor - b.meta.minor || a.meta.type.localeCompare(b.meta.type));
+    return [...this.exceptions.values()].sort((a, b) => a.meta.major - b.meta.major || a.meta.minor - b.meta.minor || compareTypes(a.meta.type, b.meta.type));
   }
 
   accessOf(meta: Meta): string {
@@ -155,4 +155,9 @@ function number(text: string): number {
   if (text === '*') return WILDCARD;
   if (!/^\d+$/.test(text)) throw new OrchError('system', `devices.list: invalid device number ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+/** Plain code-unit order ('b' < 'c'): localeCompare would load ICU's collator, ~15 ms per create. */
+function compareTypes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
