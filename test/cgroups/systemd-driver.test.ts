@@ -20,10 +20,11 @@ function byName(props: UnitProperty[]): Record<string, [string, unknown]> {
 }
 
 test('"slice:prefix:name" names a scope in an expanded slice, as runc', (t) => {
-  t.deepEqual(systemdUnit('system.slice:docker:1234', 'c1'), { slice: 'system.slice', unit: 'docker-1234.scope', cgroup: '/system.slice/docker-1234.scope' });
+  t.deepEqual(systemdUnit('system.slice:docker:1234', 'c1'), { slice: 'system.slice', unit: 'docker-1234.scope', name: '1234', cgroup: '/system.slice/docker-1234.scope' });
   t.deepEqual(systemdUnit('machine-test-a.slice:crio:abc', 'c1'), {
     slice: 'machine-test-a.slice',
     unit: 'crio-abc.scope',
+    name: 'abc',
     cgroup: '/machine.slice/machine-test.slice/machine-test-a.slice/crio-abc.scope',
   });
   t.is(systemdUnit(':p:n', 'c1').slice, 'system.slice');

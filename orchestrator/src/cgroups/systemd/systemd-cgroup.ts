@@ -63,9 +63,8 @@ export async function prepareSystemdUnit(spec: Spec, id: string, options: Prepar
     const converted = resourceProperties(layout.version, resources, sdVersion);
     const devices = options.rootless ? [] : deviceProperties(containerDeviceRules(resources.devices, options.deviceNodes), sdVersion);
     const isSlice = unit.unit.endsWith('.slice');
-    const name = isSlice ? unit.unit : unit.unit.replace(/\.scope$/, '');
     const properties: UnitProperty[] = [
-      ['Description', new Variant('s', `orch container ${name}`)],
+      ['Description', new Variant('s', `orch container ${unit.name}`)],
       // a slice hangs off its parent by Wants=; a scope sits in Slice= and gets the subtree delegated
       ...(isSlice ? [['Wants', new Variant('as', [unit.slice])] as UnitProperty] : [['Slice', new Variant('s', unit.slice)] as UnitProperty, ['Delegate', new Variant('b', true)] as UnitProperty]),
       ['MemoryAccounting', new Variant('b', true)],

@@ -9,6 +9,8 @@ import { OrchError } from '../../errors/orch-error.js';
 export interface SystemdUnit {
   slice: string;
   unit: string;
+  /** the name part of cgroupsPath (the id by default): the unit's Description names it, as runc's */
+  name: string;
   /** the unit's cgroup, relative to the hierarchy's root: /system.slice/orch-c1.scope */
   cgroup: string;
 }
@@ -29,7 +31,7 @@ export function systemdUnit(cgroupsPath: string | undefined, id: string, rootles
   }
   if (slice === '') slice = rootless ? 'user.slice' : 'system.slice';
   const unit = name.endsWith('.slice') ? name : `${prefix}-${name}.scope`;
-  return { slice, unit, cgroup: posix.join(expandSlice(slice), unit) };
+  return { slice, unit, name, cgroup: posix.join(expandSlice(slice), unit) };
 }
 
 /** runc's ExpandSlice: test-a-b.slice is /test.slice/test-a.slice/test-a-b.slice; -.slice is /. */
