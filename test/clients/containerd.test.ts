@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ORCH_BIN, orch } from '../support/orch-cli.js';
 import { TerminalSession, shellQuote } from '../terminal/pty-session.js';
+import { systemdRunning } from '../../orchestrator/src/cgroups/systemd/systemd-running.js';
 import { busyboxLayer, eventually, existingCgroups, missingFor, mountsUnder, ociArchive, removeCgroups, removeIfCreated, removeScratch, runClient } from './client-support.js';
 
 // orch as containerd's runtime: a private containerd daemon (own root, state and socket in a
 // scratch dir), driven with ctr; its runc shim v2 (containerd-shim-runc-v2) calls orch as it calls
 // runc (go-runc: --root, --log <bundle>/log.json --log-format json; ../shared/reference/clients.md),
-// given by ctr's --runc-binary (the runtime option BinaryName).
+// given by ctr's --runc-binary (the runtime option BinaryName). Next to a real systemd
+// (test/systemd/real-systemd.test.ts runs this file there too) the shim runs orch with
+// --systemd-cgroup, as containerd's SystemdCgroup = true does for Kubernetes on systemd hosts.
 const skipReason = missingFor(['containerd', 'ctr', 'containerd-shim-runc-v2']);
 const clientTest = (title: string, fn: (t: ExecutionContext) => Promise<void> | void): void => {
   if (skipReason === undefined) test.serial(title, fn);
@@ -30,6 +33,7 @@ const fifoDir = join(scratch, 'fifo');
 const cgroupParent = `orch-ctr-test-${process.pid}`;
 // containerd 1.6 puts the shims' sockets in /run/containerd/s whatever its state dir
 const removeHostLeftovers = removeIfCreated(['/run/containerd']);
+const systemd = systemdRunning();
 let daemon: ChildProcess | undefined;
 let serial = 0;
 const nextId = (): string => `orch-ctr-${process.pid}-${++serial}`;
@@ -40,7 +44,13 @@ function ctr(args: string[], options: { input?: string } = {}): ReturnType<typeo
 
 /** The flags that make `ctr run` use orch, with state, fifos and cgroup where the test cleans up. */
 function runFlags(id: string): string[] {
-  return ['--fifo-dir', fifoDir, '--runc-binary', ORCH_BIN, '--runc-root', orchRoot, '--cgroup', `/${cgroupParent}/${id}`];
+  const cgroup = systemd ? ['--runc-systemd-cgroup', '--cgroup', `system.slice:orch-ctr:${id}`] : ['--cgroup', `/${cgroupParent}/${id}`];
+  return ['--fifo-dir', fifoDir, '--runc-binary', ORCH_BIN, '--runc-root', orchRoot, ...cgroup];
+}
+
+/** The container's cgroup, relative to the hierarchies' roots. */
+function cgroupOf(id: string): string {
+  return systemd ? `system.slice/orch-ctr-${id}.scope` : `${cgroupParent}/${id}`;
 }
 
 /** STATUS and PID of the task in `ctr task ls`, or undefined when there is no task. */
@@ -162,6 +172,8 @@ clientTest('a detached task: exec, ps, pause and resume, signals, kill and delet
   const log = runDetached(t, id, 'trap "echo got USR1" USR1; trap "echo got TERM; exit 3" TERM; i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.1; done');
   const task = taskStatus(id);
   t.is(task?.status, 'RUNNING');
+  t.not(existingCgroups(cgroupOf(id)).length, 0, 'the task is in its cgroup');
+  if (systemd) t.regex(readFileSync(`/proc/${task?.pid ?? 0}/cgroup`, 'utf8'), new RegExp(`/${cgroupOf(id).replace(/\./g, '\\.')}$`, 'm'));
   // the task containerd shows is the container orch runs
   const state = orchState(id);
   t.is(state?.status, 'running');
@@ -205,7 +217,7 @@ clientTest('a detached task: exec, ps, pause and resume, signals, kill and delet
   t.is(orchState(id), undefined, "orch's state of the container is gone");
   t.is(ctr(['container', 'rm', id]).status, 0);
   t.deepEqual(containerIds(), []);
-  t.deepEqual(existingCgroups(`${cgroupParent}/${id}`), [], 'orch removed the cgroup');
+  t.deepEqual(existingCgroups(cgroupOf(id)), [], 'orch removed the cgroup');
   t.deepEqual(mountsUnder(join(scratch, 'state')), [], 'the shim unmounted the rootfs');
 });
 

@@ -4,7 +4,8 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Runs systemd-cgroup.test.ts and podman-systemd.test.ts next to a real systemd (with-systemd.sh boots one in namespaces of
+// Runs systemd-cgroup.test.ts, podman-systemd.test.ts and the containerd client tests (whose
+// shim then calls orch with --systemd-cgroup) next to a real systemd (with-systemd.sh boots one in namespaces of
 // its own): on this host, whatever its cgroup version, and on cgroup v2 in the VM of
 // ../shared/tools/vm (skipped where that tool is missing, or with ORCH_SKIP_VM=1).
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -12,7 +13,7 @@ const withSystemd = join(repo, 'test/systemd/with-systemd.sh');
 const vmRun = process.env['VM_RUN'] ?? join(repo, '../shared/tools/vm/vm-run.sh');
 const root = process.geteuid?.() === 0 && existsSync('/lib/systemd/systemd') && existsSync('/bin/busybox');
 const hostVersion = statfsSync('/sys/fs/cgroup').type === 0x63677270 ? 2 : 1;
-const inner = ['node', 'node_modules/ava/entrypoints/cli.mjs', '--concurrency=1', '--timeout=5m', 'build/test/systemd/systemd-cgroup.test.js', 'build/test/systemd/podman-systemd.test.js'];
+const inner = ['node', 'node_modules/ava/entrypoints/cli.mjs', '--concurrency=1', '--timeout=5m', 'build/test/systemd/systemd-cgroup.test.js', 'build/test/systemd/podman-systemd.test.js', 'build/test/clients/containerd.test.js'];
 
 async function runAndCheck(t: ExecutionContext, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   const child = spawn(command, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
