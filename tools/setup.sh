@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# podman, conmon and containerd: test/clients runs orch under its real clients
-packages=(cmake make gcc libc6-dev pkg-config libjson-c-dev libseccomp-dev libcap-dev busybox-static iproute2 procps uidmap podman conmon containerd)
+# podman, conmon and containerd: test/clients runs orch under its real clients; systemd and dbus:
+# test/systemd boots a private systemd (never as this machine's init) for the systemd cgroup driver
+packages=(cmake make gcc libc6-dev pkg-config libjson-c-dev libseccomp-dev libcap-dev busybox-static iproute2 procps uidmap podman conmon containerd systemd dbus)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
