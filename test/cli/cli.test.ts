@@ -144,7 +144,6 @@ test.serial('every client invocation of a container command parses, then names t
 });
 
 test.serial('create/run refuse what orch cannot do yet, clearly', async (t) => {
-  t.is(errorLine(await orch('--root', root, 'create', '--pidfd-socket', '/s', 'c1')), '--pidfd-socket is not supported yet');
   t.is(errorLine(await orch('--root', root, 'run', '--keep', 'c1')), '--keep is not supported yet');
   t.is(errorLine(await orch('--root', root, 'create', '--preserve-fds', 'x', 'c1')), 'invalid value "x" for flag -preserve-fds: parse error');
   t.is(errorLine(await orch('--root', root, 'create', '--preserve-fds', '-1', 'c1')), 'invalid value "-1" for flag -preserve-fds: must not be negative');

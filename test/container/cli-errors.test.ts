@@ -20,14 +20,6 @@ test('--log with --log-format json records errors as JSON lines with level error
   t.false(existsSync(join(root, 'logged')));
 });
 
-test('a flag of a later feature fails clearly instead of being ignored', (t) => {
-  const bundle = makeBundle(['true']);
-  const result = orch(root, ['create', '--pidfd-socket', '/tmp/nope.sock', '--bundle', bundle.dir, 'pidfd']);
-  t.not(result.status, 0);
-  t.regex(result.stderr, /--pidfd-socket is not supported yet/);
-  t.false(existsSync(join(root, 'pidfd')));
-});
-
 test('--version prints the lines containerd parses', (t) => {
   const lines = orch(root, ['--version']).stdout.trim().split('\n');
   t.regex(lines[0] ?? '', /^orch version \d+\.\d+\.\d+/);

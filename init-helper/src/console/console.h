@@ -54,8 +54,6 @@ void console_created(const struct init_config *cfg);
 /* pty_open.c: a new pty of the devpts mounted at /dev/pts; *master and *slave are O_CLOEXEC. */
 int pty_open(int *master, int *slave, unsigned int *index, struct orch_error *err);
 
-/* fd_send.c: one sendmsg with `name` as payload and fd in SCM_RIGHTS (runc's SendRawFd). */
-int fd_send(int socket, const char *name, int fd, struct orch_error *err);
 
 /*
  * fd_recv.c: receives one fd sent by fd_send (O_CLOEXEC). Returns 1 with *fd set, 0 when the

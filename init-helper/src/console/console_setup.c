@@ -1,4 +1,5 @@
 #include "console.h"
+#include "../network/unix_socket.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +106,7 @@ int console_setup(const struct init_config *cfg, struct orch_error *err)
 	    (strcmp(cfg->type, ORCH_INIT_TYPE_SETNS) != 0 && bind_console(index, err) < 0))
 		goto out;
 	/* The socket stays open (CLOEXEC) for console_created(). */
-	if (fd_send(cfg->console_socket, "/dev/pts/ptmx", master, err) < 0)
+	if (fd_send(cfg->console_socket, "/dev/pts/ptmx", master, "the pty master to the console socket", err) < 0)
 		goto out;
 	/* An outside receiver is done with us, as with runc; the relay hears console_created(). */
 	if (!cfg->foreground)

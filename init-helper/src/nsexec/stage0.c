@@ -162,7 +162,7 @@ static int prepare(struct stage_context *ctx, struct orch_error *err)
 	 * place by the init. */
 	if (!joining(ctx) && mount_sources_prepare(&ctx->cfg, err) < 0)
 		return orch_wrap(err, "rootfs: ");
-	if (console_open(ctx, err) < 0)
+	if (console_open(ctx, err) < 0 || pidfd_socket_open(ctx, err) < 0)
 		return -1;
 	return make_channels(ctx, err);
 }
@@ -238,7 +238,7 @@ int stage0_run(int sync_fd, const char *mode)
 	helper_mode = mode;
 	ctx.sync_fd = sync_fd;
 	ctx.fifo_fd = ctx.chan1[0] = ctx.chan1[1] = ctx.chan2[0] = ctx.chan2[1] = -1;
-	ctx.console_relay = -1;
+	ctx.console_relay = ctx.pidfd_socket = -1;
 	/* An inherited SIG_IGN would make the kernel reap our children before waitpid sees them. */
 	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR) {
 		orch_fail(&err, errno, "reset SIGCHLD");
@@ -261,7 +261,8 @@ int stage0_run(int sync_fd, const char *mode)
 		close(ctx.cfg.console_socket);
 
 	stage1 = stage1_pid;
-	if (run_stage1(&ctx, &err) < 0 || send_pids(&ctx, stage1, &err) < 0)
+	if (run_stage1(&ctx, &err) < 0 || pidfd_socket_send(&ctx, stage2_pid, &err) < 0 ||
+	    send_pids(&ctx, stage1, &err) < 0)
 		return fail(&ctx, &err);
 	/* Released only after procPids, so the init cannot write to the socket before we have. */
 	if (stage_send(ctx.chan2[0], STAGE_RELEASE, 0, NULL, &err) < 0)

@@ -18,6 +18,7 @@ struct stage_context {
 	int chan1[2];	/* stage-0 <-> stage-1: id maps, init pid, errors */
 	int chan2[2];	/* stage-0 -> stage-2: release once procPids is sent */
 	int console_relay; /* foreground terminal: stage-0's end of the console socket, else -1 */
+	int pidfd_socket;  /* --pidfd-socket: connected before any namespace exists, else -1 */
 };
 
 /*
@@ -34,6 +35,10 @@ int exec_fifo_create(const char *path, int *fd, struct orch_error *err);
  * or 128+N when signal N killed it.
  */
 int reap_until_init_exits(pid_t init);
+
+/* pidfd_socket.c (stage-0): dial --pidfd-socket; send it a pidfd of the container's process. */
+int pidfd_socket_open(struct stage_context *ctx, struct orch_error *err);
+int pidfd_socket_send(struct stage_context *ctx, pid_t pid, struct orch_error *err);
 
 __attribute__((noreturn)) void stage1_run(struct stage_context *ctx);
 __attribute__((noreturn)) void stage2_run(struct stage_context *ctx);

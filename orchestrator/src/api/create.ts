@@ -94,6 +94,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       // socket-activation fds first (3..), then --preserve-fds, as runc numbers them
       preserveFds: (opts.listenFds ?? 0) + (opts.preserveFds ?? 0),
       ...(opts.consoleSocket ? { consoleSocket: opts.consoleSocket } : {}),
+      ...(opts.pidfdSocket ? { pidfdSocket: opts.pidfdSocket } : {}),
       spec: specWithListenFds(spec, opts.listenFds ?? 0),
     };
     // SCMP_ACT_NOTIFY: connected now, from the host; the init sends the listener fd over it

@@ -34,6 +34,8 @@ export interface ExecOptions extends RuntimeOptions {
   pidFile?: string;
   /** process.terminal, detached: the AF_UNIX socket that receives the pty master */
   consoleSocket?: string;
+  /** an AF_UNIX socket that receives a pidfd of the process (runc 1.2's --pidfd-socket) */
+  pidfdSocket?: string;
   /** pass fds 3 .. 3+N-1 of this process to it */
   preserveFds?: number;
   /** allow exec into a paused container (the process then waits for resume, frozen with it) */
@@ -80,6 +82,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
     noNewKeyring: record.noNewKeyring ?? false,
     preserveFds,
     ...(opts.consoleSocket ? { consoleSocket: opts.consoleSocket } : {}),
+    ...(opts.pidfdSocket ? { pidfdSocket: opts.pidfdSocket } : {}),
     spec,
   };
   const rootlessEuid = process.geteuid?.() !== 0;

@@ -17,6 +17,8 @@ export interface CreateOptions extends RuntimeOptions {
   preserveFds?: number;
   /** process.terminal only: the AF_UNIX socket that receives the pty master (required detached) */
   consoleSocket?: string;
+  /** an AF_UNIX socket that receives a pidfd of the init (runc 1.2's --pidfd-socket) */
+  pidfdSocket?: string;
   /** force process.terminal on (`orch run -t`) */
   terminal?: boolean;
   /**

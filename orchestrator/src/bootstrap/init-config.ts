@@ -15,5 +15,7 @@ export interface InitConfig {
   preserveFds: number;
   /** process.terminal, detached: stage-0 connects here and the init sends its pty master on it */
   consoleSocket?: string;
+  /** --pidfd-socket: stage-0 connects here and sends a pidfd of the container's process */
+  pidfdSocket?: string;
   spec: Spec;
 }

@@ -9,7 +9,7 @@ import type { CommandContext } from './command.js';
 export const CREATE_FLAGS = {
   bundle: { kind: 'string', alias: 'b', usage: 'bundle directory (holds config.json)', defaultText: 'the current directory' },
   'console-socket': { kind: 'string', usage: "AF_UNIX socket to receive the master end of the container's pseudo-terminal" },
-  'pidfd-socket': { kind: 'string', usage: "AF_UNIX socket to receive a pidfd of the container's init (not supported yet)" },
+  'pidfd-socket': { kind: 'string', usage: "AF_UNIX socket to receive a pidfd of the container's init" },
   'pid-file': { kind: 'string', usage: "file to write the init's pid to" },
   'no-pivot': { kind: 'bool', usage: 'use chroot-like MS_MOVE instead of pivot_root (for a rootfs on a ramdisk)' },
   'no-new-keyring': { kind: 'bool', usage: "keep the caller's session keyring instead of making a new one" },
@@ -17,7 +17,6 @@ export const CREATE_FLAGS = {
 } as const satisfies FlagTable;
 
 export function createOptionsFrom(ctx: CommandContext, flags: FlagValues<typeof CREATE_FLAGS>, id: string): CreateOptions {
-  if (flags['pidfd-socket'] !== undefined) throw new OrchError('unsupported', '--pidfd-socket is not supported yet');
   const preserveFds = flags['preserve-fds'] ?? 0;
   if (preserveFds < 0) throw new OrchError('invalid-argument', `invalid value "${preserveFds}" for flag -preserve-fds: must not be negative`);
   const cwd = ctx.io.cwd();
@@ -28,6 +27,7 @@ export function createOptionsFrom(ctx: CommandContext, flags: FlagValues<typeof 
     bundle: resolve(cwd, flags.bundle ?? '.'),
     ...(flags['pid-file'] ? { pidFile: resolve(cwd, flags['pid-file']) } : {}),
     ...(flags['console-socket'] ? { consoleSocket: resolve(cwd, flags['console-socket']) } : {}),
+    ...(flags['pidfd-socket'] ? { pidfdSocket: resolve(cwd, flags['pidfd-socket']) } : {}),
     noPivot: flags['no-pivot'],
     noNewKeyring: flags['no-new-keyring'],
     preserveFds,

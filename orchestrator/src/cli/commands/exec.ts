@@ -24,7 +24,7 @@ export const command = defineCommand({
     'Flags go before <container-id>: what follows it is the command.',
   flags: {
     'console-socket': { kind: 'string', usage: 'AF_UNIX socket to receive the master end of the pseudo-terminal (with -t and -d)' },
-    'pidfd-socket': { kind: 'string', usage: 'AF_UNIX socket to receive a pidfd of the process (not supported yet)' },
+    'pidfd-socket': { kind: 'string', usage: 'AF_UNIX socket to receive a pidfd of the process' },
     cwd: { kind: 'string', usage: 'working directory in the container' },
     env: { kind: 'strings', alias: 'e', usage: 'set an environment variable (KEY=value)' },
     tty: { kind: 'bool', alias: 't', usage: 'allocate a pseudo-terminal' },
@@ -45,7 +45,6 @@ export const command = defineCommand({
   run: async (ctx, flags, args) => {
     try {
       minArgs('exec', args, 1);
-      if (flags['pidfd-socket'] !== undefined) throw new OrchError('unsupported', '--pidfd-socket is not supported yet');
       const id = args[0] as string;
       const cwd = ctx.io.cwd();
       const { process, source } = flags.process !== undefined ? readProcessFile(resolve(cwd, flags.process)) : { process: undefined, source: 'process' };
@@ -60,6 +59,7 @@ export const command = defineCommand({
         detach: flags.detach,
         ...(flags['pid-file'] ? { pidFile: resolve(cwd, flags['pid-file']) } : {}),
         ...(flags['console-socket'] ? { consoleSocket: resolve(cwd, flags['console-socket']) } : {}),
+        ...(flags['pidfd-socket'] ? { pidfdSocket: resolve(cwd, flags['pidfd-socket']) } : {}),
         preserveFds,
         ignorePaused: flags['ignore-paused'],
         subCgroups,

@@ -1,4 +1,4 @@
-#include "console.h"
+#include "unix_socket.h"
 
 #include <errno.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 /* Receivers (runc's RecvFile, conmon, containerd) take names shorter than this. */
 #define FD_NAME_MAX 4096
 
-int fd_send(int socket, const char *name, int fd, struct orch_error *err)
+int fd_send(int socket, const char *name, int fd, const char *what, struct orch_error *err)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -36,8 +36,8 @@ int fd_send(int socket, const char *name, int fd, struct orch_error *err)
 		n = sendmsg(socket, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
-		return orch_fail(err, errno, "send the pty master to the console socket");
+		return orch_fail(err, errno, "send %s", what);
 	if ((size_t)n != iov.iov_len)
-		return orch_fail(err, 0, "send the pty master to the console socket: short write");
+		return orch_fail(err, 0, "send %s: short write", what);
 	return 0;
 }
