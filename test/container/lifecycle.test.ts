@@ -1,5 +1,5 @@
 import test from 'ava';
-import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBundle } from '../support/bundle.js';
 import { makeRoot, orch, statusOf, waitForStatus } from '../support/orch-cli.js';
@@ -190,4 +190,13 @@ test('the cgroup exists and holds the container while it lives, and goes with de
 
 test.after.always('no test container is left', () => {
   for (const id of orch(root, ['list', '-q']).stdout.split('\n').filter(Boolean)) orch(root, ['delete', '--force', id]);
+  // delete removes a container's own cgroup, never its parents (as runc): the shared /orch-test
+  // parent of the cgroupsPath tests goes here, where it is empty
+  for (const hierarchy of readdirSync('/sys/fs/cgroup')) {
+    try {
+      rmdirSync(join('/sys/fs/cgroup', hierarchy, 'orch-test'));
+    } catch {
+      // not there, not a hierarchy, or still in use by a concurrent run
+    }
+  }
 });
