@@ -62,12 +62,14 @@ test.serial('exec --pidfd-socket: a pidfd of the exec\'d process, named "setns"'
   const bundle = makeBundle(['sleep', '3600']);
   t.is(orch(root, ['run', '-d', '--bundle', bundle.dir, id]).status, 0);
   const r = await receiver(t);
-  const exec = orch(root, ['exec', '--pidfd-socket', r.socket, id, 'sh', '-c', 'echo $$ > /tmp/x; cat /proc/self/stat | cut -d" " -f1']);
+  // detached and long-lived: a pidfd of a process that has exited shows no pid to check
+  const pidFile = join(mkdtempSync(join(tmpdir(), 'orch-pidfd-')), 'exec.pid');
+  const exec = orch(root, ['exec', '--detach', '--pid-file', pidFile, '--pidfd-socket', r.socket, id, 'sleep', '3600']);
   t.is(exec.status, 0, exec.stderr);
   const [name, pid] = (await r.output).trim().split(' ');
   t.is(name, 'setns');
-  // the pid is the host's view of the exec'd shell, which is not the init
-  t.true(Number(pid) > 0);
+  // the host's pid of the exec'd process, not the init's
+  t.is(Number(pid), Number(readFileSync(pidFile, 'utf8')));
   t.not(Number(pid), initPid(id));
   t.is(orch(root, ['delete', '--force', id]).status, 0);
 });
