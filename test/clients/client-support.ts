@@ -189,3 +189,55 @@ export async function eventually<T>(what: string, check: () => T | undefined, ti
     await sleep(100);
   }
 }
+
+/** A podman of its own: configuration, storage, run dir and locks in `scratch`, never the host's. */
+export interface PodmanStore {
+  env: NodeJS.ProcessEnv;
+  /** podman's global flags for this store and orch as its runtime */
+  flags: string[];
+  cgroupManager: 'cgroupfs' | 'systemd';
+}
+
+export function podmanStore(scratch: string, runtime: string, cgroupManager: 'cgroupfs' | 'systemd'): PodmanStore {
+  const env = {
+    ...process.env,
+    CONTAINERS_CONF: join(scratch, 'containers.conf'),
+    CONTAINERS_STORAGE_CONF: join(scratch, 'storage.conf'),
+    CONTAINERS_REGISTRIES_CONF: join(scratch, 'registries.conf'),
+  };
+  const flags = ['--root', join(scratch, 'storage'), '--runroot', join(scratch, 'run'), '--tmpdir', join(scratch, 'libpod'), '--cgroup-manager', cgroupManager, '--events-backend', 'file', '--runtime', runtime];
+  return { env, flags, cgroupManager };
+}
+
+/**
+ * Writes the store's configuration and imports a busybox image as `image` (no registry here).
+ * extraContainers: more [containers] lines (e.g. a log driver).
+ */
+export function preparePodmanStore(scratch: string, store: PodmanStore, image: string, extraContainers: string[] = []): void {
+  writeFileSync(
+    store.env['CONTAINERS_CONF'] ?? '',
+    [
+      '[containers]',
+      'netns = "none"',
+      ...extraContainers,
+      // podman raises RLIMIT_NOFILE and RLIMIT_NPROC for root beyond the hard limits, which needs
+      // CAP_SYS_RESOURCE (runc and crun fail the same way where it is missing); lowering never does
+      'default_ulimits = ["nofile=4096:4096", "nproc=16384:16384"]',
+      '[engine]',
+      `cgroup_manager = "${store.cgroupManager}"`,
+      'events_logger = "file"',
+      // file locks in --tmpdir, not the host-wide /dev/shm/libpod_lock
+      'lock_type = "file"',
+      '[network]',
+      `network_config_dir = "${join(scratch, 'networks')}"`,
+      '',
+    ].join('\n'),
+  );
+  // overlay needs a lower filesystem other than overlayfs
+  const driver = statfsSync(scratch).type === 0x794c7630 ? 'vfs' : 'overlay';
+  writeFileSync(store.env['CONTAINERS_STORAGE_CONF'] ?? '', `[storage]\ndriver = "${driver}"\ngraphroot = "${join(scratch, 'storage')}"\nrunroot = "${join(scratch, 'run')}"\n`);
+  writeFileSync(store.env['CONTAINERS_REGISTRIES_CONF'] ?? '', 'unqualified-search-registries = []\n');
+  mkdirSync(join(scratch, 'networks'));
+  const imported = runClient('podman', [...store.flags, 'import', '--quiet', busyboxLayer(scratch), image], { env: store.env });
+  if (imported.status !== 0) throw new Error(`podman import: ${imported.stderr}`);
+}

@@ -1,11 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
-import { mkdirSync, mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ORCH_BIN, orch } from '../support/orch-cli.js';
 import { TerminalSession, shellQuote } from '../terminal/pty-session.js';
-import { busyboxLayer, eventually, existingCgroups, missingFor, mountsUnder, removeCgroups, removeIfCreated, removeScratch, runClient } from './client-support.js';
+import { eventually, podmanStore, preparePodmanStore, existingCgroups, missingFor, mountsUnder, removeCgroups, removeIfCreated, removeScratch, runClient } from './client-support.js';
 
 // orch as podman's runtime: podman hands each container to conmon, which runs `orch create`
 // (pid file, exec fifo, console socket), then podman calls start, exec, kill, pause, resume and
@@ -25,16 +25,9 @@ const IMAGE = 'localhost/orch-busybox:clients';
 const scratch = skipReason === undefined ? mkdtempSync(join(tmpdir(), 'orch-podman-')) : '/nonexistent';
 /** every container goes under this cgroup (conmon too: <parent>/conmon), removed at the end */
 const cgroupParent = `orch-podman-test-${process.pid}`;
-const env = {
-  ...process.env,
-  CONTAINERS_CONF: join(scratch, 'containers.conf'),
-  CONTAINERS_STORAGE_CONF: join(scratch, 'storage.conf'),
-  CONTAINERS_REGISTRIES_CONF: join(scratch, 'registries.conf'),
-};
-const globalFlags = [
-  ...['--root', join(scratch, 'storage'), '--runroot', join(scratch, 'run'), '--tmpdir', join(scratch, 'libpod')],
-  ...['--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--runtime', ORCH_BIN],
-];
+const store = podmanStore(scratch, ORCH_BIN, 'cgroupfs');
+const env = store.env;
+const globalFlags = store.flags;
 // podman writes its blob-info cache here whatever its --root (containers/image's default for root)
 const removeHostLeftovers = removeIfCreated(['/var/lib/containers']);
 let serial = 0;
@@ -71,32 +64,7 @@ function runDetached(t: ExecutionContext, name: string, script: string): string 
 
 test.before(() => {
   if (skipReason !== undefined) return;
-  // podman raises RLIMIT_NOFILE and RLIMIT_NPROC for root beyond the hard limits, which needs
-  // CAP_SYS_RESOURCE (runc and crun fail the same way where it is missing); lowering never does
-  writeFileSync(
-    env.CONTAINERS_CONF,
-    [
-      '[containers]',
-      'netns = "none"',
-      'default_ulimits = ["nofile=4096:4096", "nproc=16384:16384"]',
-      '[engine]',
-      'cgroup_manager = "cgroupfs"',
-      'events_logger = "file"',
-      // file locks in --tmpdir, not the host-wide /dev/shm/libpod_lock
-      'lock_type = "file"',
-      '[network]',
-      `network_config_dir = "${join(scratch, 'networks')}"`,
-      '',
-    ].join('\n'),
-  );
-  // overlay needs a lower filesystem other than overlayfs
-  const driver = statfsSync(scratch).type === 0x794c7630 ? 'vfs' : 'overlay';
-  writeFileSync(env.CONTAINERS_STORAGE_CONF, `[storage]\ndriver = "${driver}"\ngraphroot = "${join(scratch, 'storage')}"\nrunroot = "${join(scratch, 'run')}"\n`);
-  writeFileSync(env.CONTAINERS_REGISTRIES_CONF, 'unqualified-search-registries = []\n');
-  mkdirSync(join(scratch, 'networks'));
-  // no registry here: the image is a tar of a busybox rootfs
-  const imported = podman(['import', '--quiet', busyboxLayer(scratch), IMAGE]);
-  if (imported.status !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  preparePodmanStore(scratch, store, IMAGE);
 });
 
 test.after.always(async () => {
@@ -185,7 +153,7 @@ clientTest('podman pause freezes the container until unpause; podman kill delive
 
 /** A podman command line for a terminal script (TerminalSession runs `sh -c`). */
 function podmanCommand(args: string[]): string {
-  const vars = (['CONTAINERS_CONF', 'CONTAINERS_STORAGE_CONF', 'CONTAINERS_REGISTRIES_CONF'] as const).map((k) => `${k}=${shellQuote(env[k])}`);
+  const vars = (['CONTAINERS_CONF', 'CONTAINERS_STORAGE_CONF', 'CONTAINERS_REGISTRIES_CONF'] as const).map((k) => `${k}=${shellQuote(env[k] ?? '')}`);
   return [...vars, 'podman', ...[...globalFlags, ...args].map(shellQuote)].join(' ');
 }
 

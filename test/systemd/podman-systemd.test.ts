@@ -1,10 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ORCH_BIN, orch } from '../support/orch-cli.js';
-import { busyboxLayer, missingFor, removeScratch, runClient } from '../clients/client-support.js';
+import { missingFor, podmanStore, preparePodmanStore, removeScratch, runClient } from '../clients/client-support.js';
 import { systemdRunning } from '../../orchestrator/src/cgroups/systemd/systemd-running.js';
 
 // podman as it runs on a systemd host: cgroup_manager "systemd", so it calls orch with
@@ -12,43 +12,15 @@ import { systemdRunning } from '../../orchestrator/src/cgroups/systemd/systemd-r
 // (test/systemd/with-systemd.sh, from real-systemd.test.ts); skipped elsewhere.
 const skipReason = !systemdRunning() ? 'systemd does not run here' : missingFor(['podman', 'conmon']);
 const scratch = skipReason === undefined ? mkdtempSync(join(tmpdir(), 'orch-podman-sd-')) : '/nonexistent';
-const env = {
-  ...process.env,
-  CONTAINERS_CONF: join(scratch, 'containers.conf'),
-  CONTAINERS_STORAGE_CONF: join(scratch, 'storage.conf'),
-  CONTAINERS_REGISTRIES_CONF: join(scratch, 'registries.conf'),
-};
+const store = podmanStore(scratch, ORCH_BIN, 'systemd');
 const IMAGE = 'localhost/orch-busybox:systemd';
-const podman = (args: string[]): ReturnType<typeof runClient> =>
-  runClient('podman', ['--root', join(scratch, 'storage'), '--runroot', join(scratch, 'run'), '--tmpdir', join(scratch, 'libpod'), '--runtime', ORCH_BIN, ...args], { env });
+const podman = (args: string[]): ReturnType<typeof runClient> => runClient('podman', [...store.flags, ...args], { env: store.env });
 const unitProperty = (unit: string, name: string): string => execFileSync('systemctl', ['show', '-p', name, '--value', unit], { encoding: 'utf8' }).trim();
 
 test.before(() => {
   if (skipReason !== undefined) return;
-  writeFileSync(
-    env.CONTAINERS_CONF,
-    [
-      '[containers]',
-      'netns = "none"',
-      // journald is not running beside this systemd
-      'log_driver = "k8s-file"',
-      // raising them needs CAP_SYS_RESOURCE, which this machine lacks (podman.test.ts)
-      'default_ulimits = ["nofile=4096:4096", "nproc=16384:16384"]',
-      '[engine]',
-      'cgroup_manager = "systemd"',
-      'events_logger = "file"',
-      'lock_type = "file"',
-      '[network]',
-      `network_config_dir = "${join(scratch, 'networks')}"`,
-      '',
-    ].join('\n'),
-  );
-  const driver = statfsSync(scratch).type === 0x794c7630 ? 'vfs' : 'overlay';
-  writeFileSync(env.CONTAINERS_STORAGE_CONF, `[storage]\ndriver = "${driver}"\ngraphroot = "${join(scratch, 'storage')}"\nrunroot = "${join(scratch, 'run')}"\n`);
-  writeFileSync(env.CONTAINERS_REGISTRIES_CONF, 'unqualified-search-registries = []\n');
-  mkdirSync(join(scratch, 'networks'));
-  const imported = podman(['import', '--quiet', busyboxLayer(scratch), IMAGE]);
-  if (imported.status !== 0) throw new Error(`podman import: ${imported.stderr}`);
+  // journald is not running beside this systemd
+  preparePodmanStore(scratch, store, IMAGE, ['log_driver = "k8s-file"']);
 });
 
 test.after.always(() => {
