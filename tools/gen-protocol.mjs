@@ -13,6 +13,18 @@ const banner = `Generated from ${source} by tools/gen-protocol.mjs. Do not edit.
 const snake = (name) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 const entries = (object) => Object.entries(object).filter(([key]) => !key.startsWith('$'));
 
+/** "A-Z0-9_" -> every character the class names, for strspn() in C. */
+function expandClass(spec) {
+  let out = '';
+  for (let i = 0; i < spec.length; i++) {
+    if (spec[i + 1] === '-' && i + 2 < spec.length) {
+      for (let c = spec.charCodeAt(i); c <= spec.charCodeAt(i + 2); c++) out += String.fromCharCode(c);
+      i += 2;
+    } else out += spec[i];
+  }
+  return out;
+}
+
 function header() {
   const lines = [`/* ${banner} */`, '#ifndef ORCH_PROTOCOL_H', '#define ORCH_PROTOCOL_H', ''];
   lines.push(`#define ORCH_PROTOCOL_VERSION ${protocol.version}`, '');
@@ -26,6 +38,12 @@ function header() {
   lines.push('static const struct orch_namespace_kind orch_namespace_kinds[] = {');
   for (const [type, ns] of entries(protocol.namespaces)) lines.push(`\t{ "${type}", "${ns.proc}", ${ns.flag} },`);
   lines.push('};', `#define ORCH_NAMESPACE_KINDS ${entries(protocol.namespaces).length}`, '');
+  lines.push('/* Canonical sysctl keys: what a component may hold, and the namespaced keys (protocol.json). */');
+  lines.push(`#define ORCH_SYSCTL_NAME_CHARS "${expandClass(protocol.sysctl.nameChars)}"`);
+  lines.push('struct orch_sysctl_rule { const char *path; int prefix; const char *ns; };');
+  lines.push('static const struct orch_sysctl_rule orch_sysctl_rules[] = {');
+  for (const rule of protocol.sysctl.namespaced) lines.push(`\t{ "${rule.key ?? rule.prefix}", ${rule.prefix ? 1 : 0}, "${rule.namespace}" },`);
+  lines.push('};', `#define ORCH_SYSCTL_RULES ${protocol.sysctl.namespaced.length}`, '');
   for (const [name, type] of entries(protocol.sync.types)) {
     lines.push(`/* from ${type.from}: ${type.doc} */`, `#define ORCH_SYNC_${snake(name)} "${name}"`);
   }
@@ -49,6 +67,12 @@ function tsModule() {
   lines.push('export const NAMESPACES = {');
   for (const [type, ns] of entries(protocol.namespaces)) lines.push(`  ${type}: { flag: 0x${ns.flag.toString(16)}, proc: '${ns.proc}' },`);
   lines.push('} as const;', 'export type NamespaceType = keyof typeof NAMESPACES;', '');
+  lines.push('/** Canonical sysctl keys: a component is non-empty, not . or .., and matches this. */');
+  lines.push(`export const SYSCTL_COMPONENT = /^[${protocol.sysctl.nameChars}]+$/;`);
+  lines.push('/** The sysctls a container may set (path under /proc/sys, or a prefix of paths) and the namespace each needs. */');
+  lines.push('export const SYSCTL_RULES: ReadonlyArray<{ path: string; prefix: boolean; namespace: NamespaceType }> = [');
+  for (const rule of protocol.sysctl.namespaced) lines.push(`  { path: '${rule.key ?? rule.prefix}', prefix: ${Boolean(rule.prefix)}, namespace: '${rule.namespace}' },`);
+  lines.push('];', '');
   lines.push('export const SYNC = {');
   for (const [name, type] of entries(protocol.sync.types)) lines.push(`  /** from ${type.from}: ${type.doc} */`, `  ${name}: '${name}',`);
   lines.push('} as const;', 'export type SyncType = (typeof SYNC)[keyof typeof SYNC];', '');

@@ -102,7 +102,7 @@ test('CPU lists as bitmasks: byte 0 holds CPUs 0-7', (t) => {
   t.deepEqual([...rangeToBits('0', 'x')], [1]);
   t.deepEqual([...rangeToBits('1,3-5', 'x')], [0b0011_1010]);
   t.deepEqual([...rangeToBits('9', 'x')], [0, 2]);
-  t.throws(() => rangeToBits('3-1', 'linux.resources.cpu.cpus'), { message: /linux.resources.cpu.cpus: invalid values, from > to/ });
+  t.throws(() => rangeToBits('3-1', 'linux.resources.cpu.cpus'), { message: /linux.resources.cpu.cpus: the list has the backward range "3-1"/ });
 });
 
 test("the default device rules become DevicePolicy=strict with runc's DeviceAllow list", (t) => {

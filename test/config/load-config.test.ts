@@ -7,6 +7,7 @@ import { defaultSpec, rootlessSpec } from '../../orchestrator/src/config/default
 import { loadConfig, parseConfig, validateConfig } from '../../orchestrator/src/config/load-config.js';
 import type { Spec } from '../../orchestrator/src/config/spec-types.js';
 import { OrchError } from '../../orchestrator/src/errors/orch-error.js';
+import { hostProbe } from '../../orchestrator/src/config/validate-semantics.js';
 
 /** A bundle dir holding `text` (or the default spec edited by `edit`) as config.json. */
 function bundleWith(content: string | ((spec: Spec) => void)): string {
@@ -258,7 +259,7 @@ test('--no-pivot refuses a private rootfs propagation', (t) => {
 });
 
 test('a cgroup namespace needs kernel support', (t) => {
-  const host = { exists: (path: string) => path !== '/proc/self/ns/cgroup', identity: () => 'ENOENT', euid: () => 0 };
+  const host = { ...hostProbe, exists: (path: string) => path !== '/proc/self/ns/cgroup', identity: () => 'ENOENT' };
   const dir = bundleWith((spec) => spec.linux!.namespaces!.push({ type: 'cgroup' }));
   t.is(
     invalidConfig(() => loadConfig(dir, { host })).message,

@@ -21,7 +21,7 @@ test('the TS module carries the ids and names both sides use', (t) => {
 test('bootstrap attributes are NUL-terminated, 4-byte aligned and counted in nlmsg_len', (t) => {
   const message = encodeNetlinkMessage(62000, [
     { type: ATTR.cloneFlags, value: { kind: 'u32', value: 0x20000 } },
-    { type: ATTR.nsPaths, value: { kind: 'string', value: 'net:/x' } },
+    { type: ATTR.nsPath, value: { kind: 'string', value: 'net:/x' } },
     { type: ATTR.setgroups, value: { kind: 'bool', value: true } },
   ]);
   t.is(message.readUInt32LE(0), message.length);

@@ -190,7 +190,7 @@ test('execCPUAffinity lists are checked at create; the init does not keep the ca
     spec.process!.execCPUAffinity = { initial: '3-1' };
   });
   t.is(bad.status, 1);
-  t.regex(bad.stderr, /process\.execCPUAffinity\.initial: cpu list \\?"3-1\\?"/);
+  t.regex(bad.stderr, /process\.execCPUAffinity\.initial: must be a CPU list such as .*backward range \\?"3-1\\?"/);
   // orch pinned to CPU 0 (as under `taskset -c 0`): the container may use every CPU its cgroup has
   const bundle = probeBundle('grep ^Cpus_allowed_list: /proc/self/status');
   const pinned = orchWrapped(['taskset', '-c', '0'], ['run', '--bundle', bundle.dir, nextId()]);

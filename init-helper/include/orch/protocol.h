@@ -11,8 +11,8 @@
 #define ORCH_INIT_MSG 62000
 /* u32: CLONE_NEW* flags of the namespaces to create */
 #define ORCH_ATTR_CLONE_FLAGS 27281
-/* string: comma-separated kind:path entries of namespaces to join, e.g. net:/proc/1/ns/net */
-#define ORCH_ATTR_NS_PATHS 27282
+/* string: one namespace to join as kind:path, e.g. net:/proc/1/ns/net; repeated, once per namespace (no list separator: a path may hold any byte but NUL) */
+#define ORCH_ATTR_NS_PATH 27282
 /* bytes: contents for /proc/PID/uid_map, lines of 'inside outside count' */
 #define ORCH_ATTR_UID_MAP 27283
 /* bytes: contents for /proc/PID/gid_map */
@@ -43,6 +43,26 @@ static const struct orch_namespace_kind orch_namespace_kinds[] = {
 	{ "time", "time", 128 },
 };
 #define ORCH_NAMESPACE_KINDS 8
+
+/* Canonical sysctl keys: what a component may hold, and the namespaced keys (protocol.json). */
+#define ORCH_SYSCTL_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@+-"
+struct orch_sysctl_rule { const char *path; int prefix; const char *ns; };
+static const struct orch_sysctl_rule orch_sysctl_rules[] = {
+	{ "kernel/msgmax", 0, "ipc" },
+	{ "kernel/msgmnb", 0, "ipc" },
+	{ "kernel/msgmni", 0, "ipc" },
+	{ "kernel/sem", 0, "ipc" },
+	{ "kernel/shmall", 0, "ipc" },
+	{ "kernel/shmmax", 0, "ipc" },
+	{ "kernel/shmmni", 0, "ipc" },
+	{ "kernel/shm_rmid_forced", 0, "ipc" },
+	{ "fs/mqueue/", 1, "ipc" },
+	{ "net/", 1, "network" },
+	{ "kernel/domainname", 0, "uts" },
+	{ "kernel/hostname", 0, "uts" },
+	{ "user/", 1, "user" },
+};
+#define ORCH_SYSCTL_RULES 13
 
 /* from helper: stage-0: {pid, stage1Pid} host pids of the container init (exec: the process) and of stage-1; criu-restore: {pid} of the restored init */
 #define ORCH_SYNC_PROC_PIDS "procPids"

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +25,9 @@ extern char **environ;
 
 /* How much of a failed hook's stdout and stderr goes into the one-line error. */
 #define OUTPUT_SHOWN 200
+/* The largest timeout, in seconds (the orchestrator's schema has the same bound): its
+ * milliseconds fit an int64 with room to add the start time. */
+#define TIMEOUT_MAX INT32_MAX
 
 struct hook {
 	const char *path;
@@ -87,9 +92,9 @@ static int hook_parse(json_object *entry, struct hook *h, struct orch_error *err
 		h->argv[0] = (char *)h->path;
 	}
 	h->timeout = cfg_int(entry, "timeout", 0);
-	if (cfg_get(entry, "timeout") != NULL && h->timeout <= 0) {
+	if (cfg_get(entry, "timeout") != NULL && (h->timeout <= 0 || h->timeout > TIMEOUT_MAX)) {
 		hook_free(h);
-		return orch_fail(err, 0, "timeout must be greater than zero");
+		return orch_fail(err, 0, "timeout must be between 1 and %d seconds", TIMEOUT_MAX);
 	}
 	return 0;
 }
@@ -133,30 +138,44 @@ fail:
 	_exit(127);
 }
 
-/* Waits for pid up to timeout seconds (0: forever); returns 1 if it exited, 0 on timeout. */
-static int wait_exit(pid_t pid, long long timeout, int *status, struct orch_error *err)
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for pid until deadline_ms on CLOCK_MONOTONIC (-1: forever); 1 if it exited, 0 at the
+ * deadline. */
+static int wait_exit(pid_t pid, int64_t deadline_ms, int *status, struct orch_error *err)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	pid_t w;
 
-	if (timeout > 0 && pidfd >= 0) {
+	if (deadline_ms >= 0 && pidfd >= 0) {
 		struct pollfd p = { .fd = pidfd, .events = POLLIN };
-		long long ms = timeout * 1000;
-		int r;
+		int r = 0;
 
-		do
-			r = poll(&p, 1, ms > 0x7fffffff ? 0x7fffffff : (int)ms);
-		while (r < 0 && errno == EINTR);
+		/* poll takes an int of milliseconds: a long timeout is waited for in steps. */
+		for (int64_t left; r == 0 && (left = deadline_ms - now_ms()) > 0;) {
+			r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+			if (r < 0 && errno == EINTR)
+				r = 0;
+			else if (r < 0)
+				break;
+		}
+		int e = errno;
 		close(pidfd);
 		if (r < 0)
-			return orch_fail(err, errno, "poll the hook's pidfd");
+			return orch_fail(err, e, "poll the hook's pidfd");
 		if (r == 0)
 			return 0;
-	} else if (timeout > 0) {
+	} else if (deadline_ms >= 0) {
 		/* No pidfd (kernel < 5.3): look every 10 ms. */
 		struct timespec tick = { 0, 10 * 1000 * 1000 };
 
-		for (long long left = timeout * 100; left > 0; left--) {
+		while (now_ms() < deadline_ms) {
 			w = waitpid(pid, status, WNOHANG);
 			if (w == pid)
 				return 1;
@@ -232,7 +251,7 @@ static int run_one(const struct hook *h, const char *state, char *const default_
 		orch_fail(err, exec_errno, "fork/exec %s", h->path);
 		goto out;
 	}
-	r = wait_exit(pid, h->timeout, &status, err);
+	r = wait_exit(pid, h->timeout > 0 ? now_ms() + h->timeout * 1000 : -1, &status, err);
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		goto out;

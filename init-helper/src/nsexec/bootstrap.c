@@ -7,6 +7,8 @@
 
 #include <orch/protocol.h>
 
+#include "namespaces.h"
+
 /* CLONE_NEW* flags the helper knows how to create (protocol.json "namespaces"). */
 static uint32_t known_clone_flags(void)
 {
@@ -34,6 +36,31 @@ static int attr_string(const uint8_t *data, size_t len, int id, char **out,
 	memcpy(s, data, len);
 	s[len] = '\0';
 	*out = s;
+	return 0;
+}
+
+/* One "kind:path" join; the path is everything after the first colon (a kind has none). */
+static int attr_ns_path(const uint8_t *data, size_t len, struct bootstrap *b, struct orch_error *err)
+{
+	char *entry = NULL, *colon;
+	int idx;
+
+	if (attr_string(data, len, ORCH_ATTR_NS_PATH, &entry, err) < 0)
+		return -1;
+	colon = strchr(entry, ':');
+	idx = colon ? namespace_kind_find(entry, (size_t)(colon - entry)) : -1;
+	if (idx < 0 || colon[1] != '/') {
+		orch_fail(err, 0, "bootstrap nsPath \"%s\" is not kind:/absolute/path", entry);
+		free(entry);
+		return -1;
+	}
+	if (b->ns_paths[idx] != NULL) {
+		orch_fail(err, 0, "bootstrap nsPath: the %s namespace is given twice", orch_namespace_kinds[idx].proc);
+		free(entry);
+		return -1;
+	}
+	memmove(entry, colon + 1, strlen(colon + 1) + 1);
+	b->ns_paths[idx] = entry;
 	return 0;
 }
 
@@ -69,8 +96,8 @@ static int parse_one(int type, const uint8_t *data, size_t len, struct bootstrap
 					 b->clone_flags & ~known_clone_flags());
 		*seen_flags = true;
 		return 0;
-	case ORCH_ATTR_NS_PATHS:
-		return attr_string(data, len, type, &b->ns_paths, err);
+	case ORCH_ATTR_NS_PATH:
+		return attr_ns_path(data, len, b, err);
 	case ORCH_ATTR_UID_MAP:
 		return attr_string(data, len, type, &b->uid_map, err);
 	case ORCH_ATTR_GID_MAP:
@@ -131,4 +158,17 @@ int bootstrap_parse(const uint8_t *attrs, size_t len, struct bootstrap *b, struc
 bool bootstrap_setgroups_allowed(const struct bootstrap *b)
 {
 	return !b->setgroups_present || b->setgroups;
+}
+
+void bootstrap_free(struct bootstrap *b)
+{
+	for (int i = 0; i < ORCH_NAMESPACE_KINDS; i++)
+		free(b->ns_paths[i]);
+	free(b->uid_map);
+	free(b->gid_map);
+	free(b->oom_score_adj);
+	free(b->uid_map_path);
+	free(b->gid_map_path);
+	free(b->time_offsets);
+	memset(b, 0, sizeof(*b));
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <orch/protocol.h>
+
 #include "../error/error.h"
 
 /*
@@ -14,7 +16,8 @@
  */
 struct bootstrap {
 	uint32_t clone_flags;
-	char *ns_paths;
+	/* nsPath attributes: the path to join for each kind (orch_namespace_kinds order), or NULL */
+	char *ns_paths[ORCH_NAMESPACE_KINDS];
 	char *uid_map;
 	char *gid_map;
 	bool setgroups_present;
@@ -25,6 +28,8 @@ struct bootstrap {
 	char *gid_map_path;
 	char *time_offsets;
 };
+
+void bootstrap_free(struct bootstrap *boot);
 
 int bootstrap_parse(const uint8_t *attrs, size_t len, struct bootstrap *boot,
 		    struct orch_error *err);

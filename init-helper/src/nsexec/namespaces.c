@@ -5,6 +5,8 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -12,7 +14,7 @@
 
 #include "proc_write.h"
 
-static int kind_index(const char *kind, size_t len)
+int namespace_kind_find(const char *kind, size_t len)
 {
 	for (int i = 0; i < ORCH_NAMESPACE_KINDS; i++) {
 		const struct orch_namespace_kind *k = &orch_namespace_kinds[i];
@@ -24,59 +26,37 @@ static int kind_index(const char *kind, size_t len)
 	return -1;
 }
 
-static void close_all(int fds[ORCH_NAMESPACE_KINDS])
+/* The clone flag of the namespace behind fd (NS_GET_NSTYPE, 4.11+), 0 when the kernel cannot say. */
+static int namespace_type_of(int fd)
 {
-	for (int i = 0; i < ORCH_NAMESPACE_KINDS; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	int type = ioctl(fd, NS_GET_NSTYPE);
+
+	return type < 0 ? 0 : type;
 }
 
-/* Parses one "kind:path" entry and opens the path into fds[kind]. */
-static int open_entry(const char *entry, size_t len, int fds[ORCH_NAMESPACE_KINDS],
-		      char *paths[ORCH_NAMESPACE_KINDS], struct orch_error *err)
-{
-	const char *colon = memchr(entry, ':', len);
-	int idx;
-	char *path;
-
-	if (colon == NULL || colon == entry || colon + 1 == entry + len)
-		return orch_fail(err, 0, "nsPaths: entry \"%.*s\" is not kind:path", (int)len, entry);
-	idx = kind_index(entry, (size_t)(colon - entry));
-	if (idx < 0)
-		return orch_fail(err, 0, "nsPaths: unknown namespace kind \"%.*s\"",
-				 (int)(colon - entry), entry);
-	if (fds[idx] >= 0)
-		return orch_fail(err, 0, "nsPaths: %s namespace given twice",
-				 orch_namespace_kinds[idx].proc);
-	path = strndup(colon + 1, len - (size_t)(colon + 1 - entry));
-	if (path == NULL)
-		return orch_fail(err, ENOMEM, "nsPaths");
-	paths[idx] = path;
-	fds[idx] = open(path, O_RDONLY | O_CLOEXEC);
-	if (fds[idx] < 0)
-		return orch_fail(err, errno, "open %s namespace %s", orch_namespace_kinds[idx].proc,
-				 path);
-	return 0;
-}
-
-int namespaces_join(const char *ns_paths, struct orch_error *err)
+int namespaces_join(char *const ns_paths[ORCH_NAMESPACE_KINDS], struct orch_error *err)
 {
 	int fds[ORCH_NAMESPACE_KINDS];
-	char *paths[ORCH_NAMESPACE_KINDS] = { 0 };
-	const char *p = ns_paths;
 	int rc = 0;
 
 	for (int i = 0; i < ORCH_NAMESPACE_KINDS; i++)
 		fds[i] = -1;
-	if (ns_paths == NULL)
-		return 0;
-	while (*p != '\0' && rc == 0) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
+	/* Every path is opened before the first join: joining the mount or user namespace can make
+	 * the others unreachable. */
+	for (int i = 0; i < ORCH_NAMESPACE_KINDS && rc == 0; i++) {
+		const struct orch_namespace_kind *k = &orch_namespace_kinds[i];
+		int type;
 
-		if (len > 0)
-			rc = open_entry(p, len, fds, paths, err);
-		p += len + (end != NULL);
+		if (ns_paths[i] == NULL)
+			continue;
+		fds[i] = open(ns_paths[i], O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			rc = orch_fail(err, errno, "open %s namespace %s", k->proc, ns_paths[i]);
+			break;
+		}
+		type = namespace_type_of(fds[i]);
+		if (type != 0 && type != k->flag)
+			rc = orch_fail(err, EINVAL, "%s is not a %s namespace", ns_paths[i], k->proc);
 	}
 	for (int i = 0; i < ORCH_NAMESPACE_KINDS && rc == 0; i++) {
 		if (fds[i] < 0)
@@ -84,11 +64,11 @@ int namespaces_join(const char *ns_paths, struct orch_error *err)
 		/* nstype makes the kernel check the file really is a namespace of that kind. */
 		if (setns(fds[i], orch_namespace_kinds[i].flag) < 0)
 			rc = orch_fail(err, errno, "setns %s namespace %s",
-				       orch_namespace_kinds[i].proc, paths[i]);
+				       orch_namespace_kinds[i].proc, ns_paths[i]);
 	}
-	close_all(fds);
 	for (int i = 0; i < ORCH_NAMESPACE_KINDS; i++)
-		free(paths[i]);
+		if (fds[i] >= 0)
+			close(fds[i]);
 	return rc;
 }
 

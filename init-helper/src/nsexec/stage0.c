@@ -4,6 +4,7 @@
  * the only writer on the orchestrator socket until the init is released.
  */
 #include "stages.h"
+#include "host_namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +140,9 @@ static int console_open(struct stage_context *ctx, struct orch_error *err)
 static int prepare(struct stage_context *ctx, struct orch_error *err)
 {
 	if (read_input(ctx, err) < 0 || check_preserved_fds(ctx, err) < 0)
+		return -1;
+	/* The namespaces the container must not share for its sysctls: ours. */
+	if (!joining(ctx) && host_namespaces_record(err) < 0)
 		return -1;
 	if (ctx->cfg.foreground) {
 		/* Orphans of the container come to us, not to the host's init. */

@@ -12,6 +12,7 @@
 #include "../init/setns_init.h"
 #include "../init/standard_init.h"
 #include "../sync/sync.h"
+#include "host_namespaces.h"
 #include "stage_channel.h"
 
 void stage2_run(struct stage_context *ctx)
@@ -25,6 +26,8 @@ void stage2_run(struct stage_context *ctx)
 	struct stage_msg msg;
 	struct orch_error err;
 
+	/* Before the container's mounts exist: which namespaces are still the host's. */
+	host_namespaces_compare();
 	/* Our copy of stage-1's channel would hide stage-1's death from stage-0. */
 	close(ctx->chan1[1]);
 	/* Anything but the release means stage-0 failed, reported it, and is killing us. */

@@ -15,61 +15,79 @@
 
 /* Highest CPU id accepted in a list: a sanity bound, as in runc. */
 #define CPU_ID_MAX (64 * 1024)
+/* The kernel takes a list of at most a page; so does the orchestrator. */
+#define CPU_LIST_MAX 4095
+
+/* A decimal CPU id as the kernel writes one: digits only, no sign, no blank, no leading zero. */
+static const char *cpu_id(const char *p, long *id)
+{
+	long v = 0;
+
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > CPU_ID_MAX)
+			return NULL;
+	}
+	*id = v;
+	return p;
+}
+
+/* Sets CPUs first..last, a word at a time: the cost is the list's length plus the set's size,
+ * never the sum of the ranges' widths. */
+static void set_range(cpu_set_t *set, long first, long last)
+{
+	unsigned long *words = (unsigned long *)set;
+	const long bits = (long)(8 * sizeof(*words));
+
+	while (first <= last && first % bits != 0)
+		CPU_SET_S((size_t)first++, CPU_ALLOC_SIZE(CPU_ID_MAX + 1), set);
+	for (; first + bits - 1 <= last; first += bits)
+		words[first / bits] = ~0UL;
+	while (first <= last)
+		CPU_SET_S((size_t)first++, CPU_ALLOC_SIZE(CPU_ID_MAX + 1), set);
+}
 
 int cpu_list_parse(const char *list, cpu_set_t **set, size_t *size, struct orch_error *err)
 {
-	const char *p = list;
+	size_t len = strnlen(list, CPU_LIST_MAX + 1);
 	long max_id = -1;
+	const char *p = list;
 
 	*set = NULL;
 	*size = 0;
-	/* Two passes: the first finds the highest id so the set can be sized for it. */
-	for (int pass = 0; pass < 2; pass++) {
-		p = list;
-		while (*p != '\0') {
-			long first, last;
-			char *end;
+	if (len > CPU_LIST_MAX)
+		return orch_fail(err, E2BIG, "cpu list of more than %d bytes", CPU_LIST_MAX);
+	*size = CPU_ALLOC_SIZE(CPU_ID_MAX + 1);
+	*set = CPU_ALLOC(CPU_ID_MAX + 1);
+	if (*set == NULL)
+		return orch_fail(err, ENOMEM, "cpu list");
+	CPU_ZERO_S(*size, *set);
+	/* The kernel's cpulist: N or N-M, separated by single commas. */
+	for (;;) {
+		long first, last;
 
-			while (*p == ' ' || *p == ',')
-				p++;
-			if (*p == '\0')
-				break;
-			errno = 0;
-			first = strtol(p, &end, 10);
-			if (end == p || errno != 0 || first < 0 || first > CPU_ID_MAX)
-				goto bad;
-			last = first;
-			p = end;
-			if (*p == '-') {
-				p++;
-				last = strtol(p, &end, 10);
-				if (end == p || errno != 0 || last < first || last > CPU_ID_MAX)
-					goto bad;
-				p = end;
-			}
-			while (*p == ' ')
-				p++;
-			if (*p != ',' && *p != '\0')
-				goto bad;
-			if (pass == 0 && last > max_id)
-				max_id = last;
-			for (long cpu = first; pass == 1 && cpu <= last; cpu++)
-				CPU_SET_S((size_t)cpu, *size, *set);
-		}
-		if (pass == 0) {
-			if (max_id < 0)
-				return orch_fail(err, 0, "cpu list \"%s\" names no CPU", list);
-			*size = CPU_ALLOC_SIZE(max_id + 1);
-			*set = CPU_ALLOC(max_id + 1);
-			if (*set == NULL)
-				return orch_fail(err, ENOMEM, "cpu list \"%s\"", list);
-			CPU_ZERO_S(*size, *set);
-		}
+		if ((p = cpu_id(p, &first)) == NULL)
+			goto bad;
+		last = first;
+		if (*p == '-' && ((p = cpu_id(p + 1, &last)) == NULL || last < first))
+			goto bad;
+		set_range(*set, first, last);
+		if (last > max_id)
+			max_id = last;
+		if (*p == '\0')
+			break;
+		if (*p++ != ',')
+			goto bad;
 	}
+	/* Only as large as the highest CPU named: sched_setaffinity reads `size` bytes. */
+	*size = CPU_ALLOC_SIZE(max_id + 1);
 	return 0;
 bad:
 	CPU_FREE(*set);
 	*set = NULL;
+	*size = 0;
 	return orch_fail(err, 0, "cpu list \"%s\" is not a list such as \"0-3,7\"", list);
 }
 

@@ -15,15 +15,39 @@ static size_t key_len(const char *pair)
 	return (size_t)(strchr(pair, '=') - pair);
 }
 
-/* A later entry has the same key: this one is overridden. */
-static bool overridden(char *const *pairs, size_t i, size_t n)
+/* qsort order of &pairs[i]: by key, then by place in the list (the entries' addresses). */
+static int by_key_then_place(const void *a, const void *b)
 {
-	size_t len = key_len(pairs[i]);
+	char *const *x = *(char *const *const *)a, *const *y = *(char *const *const *)b;
+	size_t lx = key_len(*x), ly = key_len(*y);
+	int c = memcmp(*x, *y, lx < ly ? lx : ly);
 
-	for (size_t j = i + 1; j < n; j++)
-		if (key_len(pairs[j]) == len && strncmp(pairs[i], pairs[j], len + 1) == 0)
-			return true;
-	return false;
+	if (c != 0)
+		return c;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Marks every entry that a later entry with the same key overrides. Sorting pointers to the
+ * entries groups the keys: n log n, where comparing every pair would let a long env pin the init.
+ */
+static int mark_overridden(char **pairs, size_t n, bool *overridden, struct orch_error *err)
+{
+	char ***sorted = calloc(n + 1, sizeof(*sorted));
+
+	if (sorted == NULL)
+		return orch_fail(err, ENOMEM, "process.env");
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = &pairs[i];
+	qsort(sorted, n, sizeof(*sorted), by_key_then_place);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (key_len(*sorted[i]) == key_len(*sorted[i + 1]) &&
+		    memcmp(*sorted[i], *sorted[i + 1], key_len(*sorted[i])) == 0)
+			overridden[sorted[i] - pairs] = true;
+	free(sorted);
+	return 0;
 }
 
 static int check_pairs(json_object *list, size_t n, char **pairs, struct orch_error *err)
@@ -73,8 +97,15 @@ int env_build(json_object *process, char ***envp, struct orch_error *err)
 		free(env);
 		return -1;
 	}
+	bool *overridden = calloc(n + 1, sizeof(*overridden));
+	if (overridden == NULL || mark_overridden(pairs, n, overridden, err) < 0) {
+		free(overridden);
+		free(pairs);
+		free(env);
+		return overridden == NULL ? orch_fail(err, ENOMEM, "process.env") : -1;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (overridden(pairs, i, n))
+		if (overridden[i])
 			continue;
 		if (strncmp(pairs[i], "HOME=", 5) == 0) {
 			if (pairs[i][5] == '\0')
@@ -83,6 +114,7 @@ int env_build(json_object *process, char ***envp, struct orch_error *err)
 		}
 		env[out++] = pairs[i];
 	}
+	free(overridden);
 	free(pairs);
 	if (!has_home) {
 		char *dir;

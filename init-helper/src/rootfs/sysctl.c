@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "../mounts/mounts.h"
+#include "../nsexec/host_namespaces.h"
+#include "sysctl_key.h"
 #include "rootfs_internal.h"
 
 /* The mount a file is on (statx STATX_MNT_ID, 5.8+), or its device on older kernels. */
@@ -63,8 +65,9 @@ static int open_beneath_by_walk(int proc_sys, char *path)
 static int write_sysctl(int proc_sys, const char *key, const char *value, struct orch_error *err)
 {
 	char path[PATH_MAX];
-	/* Stay below /proc/sys whatever the key holds ("..", a symlink), and refuse anything
-	 * mounted over a sysctl file: a bind there would redirect the write (CVE-2025-52881). */
+	/* The key is canonical (sysctl_key_check); stay below /proc/sys anyway, follow no symlink,
+	 * and refuse anything mounted over a sysctl file: a bind there would redirect the write
+	 * (CVE-2025-52881). */
 	struct open_how how = {
 		.flags = O_WRONLY | O_TRUNC | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
@@ -72,11 +75,6 @@ static int write_sysctl(int proc_sys, const char *key, const char *value, struct
 
 	if (snprintf(path, sizeof path, "%s", key) >= (int)sizeof path)
 		return orch_fail(err, ENAMETOOLONG, "sysctl %s", key);
-	/* sysctl.d(5): a dotted key uses "/" for a "." inside a name
-	 * ("net.ipv4.conf.eth0/100.rp_filter"); a key whose first separator is "/" is a path. */
-	if (path[strcspn(path, "./")] == '.')
-		for (char *c = path; *c; c++)
-			*c = *c == '.' ? '/' : *c == '/' ? '.' : *c;
 	int fd = (int)syscall(SYS_openat2, proc_sys, path, &how, sizeof how);
 	if (fd < 0 && errno == ENOSYS) {
 		char walk[PATH_MAX];
@@ -122,8 +120,21 @@ int sysctl_write_all(json_object *linux_obj, struct orch_error *err)
 		return orch_fail(err, 0, "linux.sysctl: /proc/sys is not on a procfs");
 	}
 	json_object_object_foreach(sysctl, key, val) {
+		const char *ns;
+
 		if (!json_object_is_type(val, json_type_string)) {
 			ret = orch_fail(err, 0, "sysctl %s: value is not a string", key);
+			break;
+		}
+		if ((size_t)json_object_get_string_len(val) != strlen(json_object_get_string(val))) {
+			ret = orch_fail(err, 0, "sysctl %s: the value contains a NUL byte", key);
+			break;
+		}
+		/* The last line: only a canonical key of a namespace the container has of its own. */
+		if ((ret = sysctl_key_check(key, &ns, err)) < 0)
+			break;
+		if (host_namespace_shared(ns)) {
+			ret = orch_fail(err, 0, "sysctl %s: the container shares the host's %s namespace", key, ns);
 			break;
 		}
 		ret = write_sysctl(proc_sys, key, json_object_get_string(val), err);

@@ -29,7 +29,8 @@ export function bootstrapData(spec: Spec, options: { rootlessEuid: boolean }): B
   }
 
   const attrs: Attr[] = [{ type: ATTR.cloneFlags, value: { kind: 'u32', value: cloneFlags } }];
-  if (joins.length > 0) attrs.push({ type: ATTR.nsPaths, value: { kind: 'string', value: joins.join(',') } });
+  // one attribute per namespace: a path may hold any byte but NUL, so no separator is safe
+  for (const join of joins) attrs.push({ type: ATTR.nsPath, value: { kind: 'string', value: join } });
 
   if (cloneFlags & NAMESPACES.user.flag) {
     const uidMappings = linux.uidMappings ?? [];

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrchError } from '../errors/orch-error.js';
 import { CONFIG_FILE, configMessage, shown, type PathSegment } from './config-error.js';
+import { refuseNul } from './no-nul.js';
 import type { Spec } from './spec-types.js';
 import validate, { type ConfigSchemaError } from './validate-config.generated.js';
 import { validateSemantics, type SemanticOptions } from './validate-semantics.js';
@@ -37,6 +38,7 @@ export function parseConfig(text: string, options: LoadConfigOptions = {}): Spec
 
 /** Schema then semantic checks on a parsed config; returns it typed (relative mount destinations made absolute). */
 export function validateConfig(data: unknown, options: LoadConfigOptions = {}): Spec {
+  refuseNul(data);
   if (!validate(data)) {
     const error = validate.errors?.[0];
     throw new OrchError('invalid-config', error ? describeSchemaError(error, data) : `${CONFIG_FILE}: does not match the schema`);

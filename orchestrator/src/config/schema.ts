@@ -127,7 +127,9 @@ export const hookSchema = {
     path: { type: 'string' },
     args: strings,
     env: strings,
-    timeout: { type: 'integer', minimum: 1 },
+    // Go's int in runc; bounded at int32 seconds (68 years) so every later sum and product fits
+    // (orch-init's hook_run.c has the same bound).
+    timeout: { type: 'integer', minimum: 1, maximum: 2147483647 },
   },
 } as const;
 

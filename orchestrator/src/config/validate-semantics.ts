@@ -6,11 +6,14 @@
  * Left to the code that uses the fields: rootfs existence and symlinks, cgroup v1/v2 specifics,
  * Intel RDT availability, seccomp rule details, and bind-mount data options.
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { highestId, parseIdList } from '../cgroups/cpu-list.js';
 import { posix } from 'node:path';
 import { writeStderr } from '../log/std-write.js';
 import { invalidConfig, shown, type PathSegment } from './config-error.js';
 import type { LinuxNamespace, NamespaceType, Spec } from './spec-types.js';
+import { canonicalSysctlKey, sysctlNamespace } from './sysctl-key.js';
+import { NAMESPACES } from '../protocol/protocol.js';
 
 /** What the checks ask of the host; tests may replace it. */
 export interface HostProbe {
@@ -20,6 +23,10 @@ export interface HostProbe {
   identity(path: string): { dev: number; ino: number } | string;
   /** effective uid of orch (non-zero: rootless, as runc's RootlessEUID) */
   euid(): number;
+  /** the /proc/PID/ns name ("net", "mnt" …) of the namespace file at path, or an errno name */
+  namespaceKind(path: string): { kind: string } | string;
+  /** how many CPUs or memory nodes the kernel could ever have here (ids 0 .. n-1) */
+  possible(kind: 'cpu' | 'node'): number;
 }
 
 export interface SemanticOptions {
@@ -50,23 +57,34 @@ export const hostProbe: HostProbe = {
     }
   },
   euid: () => process.geteuid?.() ?? 0,
+  namespaceKind(path) {
+    // An nsfs file's fd links to "net:[4026531840]" (ns bind mounts are no symlinks themselves).
+    let fd: number | undefined;
+    try {
+      fd = openSync(path, 'r');
+      const link = readlinkSync(`/proc/self/fd/${fd}`);
+      const m = /^(\w+):\[\d+\]$/.exec(link);
+      return m?.[1] ? { kind: m[1] } : 'not a namespace file';
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code ?? String(error);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  },
+  possible(kind) {
+    try {
+      const ranges = parseIdList(readFileSync(`/sys/devices/system/${kind}/possible`, 'utf8').trim(), { stride: false });
+      if (typeof ranges !== 'string') return highestId(ranges) + 1;
+    } catch {
+      // no such file: a kernel without NUMA has node 0 only; CPUs are then not bounded here
+    }
+    return kind === 'node' ? 1 : 65536;
+  },
 };
 
 const defaultWarn = (message: string): void => {
   writeStderr(`orch: warning: ${message}\n`);
 };
-
-/** sysctls that belong to the ipc namespace (with the fs.mqueue.* prefix), as runc lists them */
-const IPC_SYSCTLS = new Set([
-  'kernel.msgmax',
-  'kernel.msgmnb',
-  'kernel.msgmni',
-  'kernel.sem',
-  'kernel.shmall',
-  'kernel.shmmax',
-  'kernel.shmmni',
-  'kernel.shm_rmid_forced',
-]);
 
 type Namespaces = Map<NamespaceType, { index: number; ns: LinuxNamespace }>;
 
@@ -120,6 +138,32 @@ export function validateSemantics(spec: Spec, options: SemanticOptions = {}): vo
   }
   checkScheduling(spec);
   checkMemoryPolicy(spec);
+  checkIdLists(spec, host);
+}
+
+/**
+ * Every CPU and node list, in the kernel's format and naming only ids this host can have: the
+ * helper and the kernel then never see a list whose cost is out of proportion to the machine.
+ * An empty list means "not set", as in runc.
+ */
+function checkIdLists(spec: Spec, host: HostProbe): void {
+  const lists: Array<{ at: PathSegment[]; value: string | undefined; kind: 'cpu' | 'node'; stride: boolean }> = [
+    { at: ['process', 'execCPUAffinity', 'initial'], value: spec.process?.execCPUAffinity?.initial, kind: 'cpu', stride: false },
+    { at: ['process', 'execCPUAffinity', 'final'], value: spec.process?.execCPUAffinity?.final, kind: 'cpu', stride: false },
+    { at: ['linux', 'resources', 'cpu', 'cpus'], value: spec.linux?.resources?.cpu?.cpus, kind: 'cpu', stride: true },
+    { at: ['linux', 'resources', 'cpu', 'mems'], value: spec.linux?.resources?.cpu?.mems, kind: 'node', stride: true },
+    { at: ['linux', 'memoryPolicy', 'nodes'], value: spec.linux?.memoryPolicy?.nodes, kind: 'node', stride: false },
+  ];
+  for (const { at, value, kind, stride } of lists) {
+    if (value === undefined || value === '') continue;
+    const ranges = parseIdList(value, { stride });
+    if (typeof ranges === 'string') throw invalidConfig(at, `must be a ${kind === 'cpu' ? 'CPU' : 'node'} list such as "0-3,7": it ${ranges}`);
+    const possible = host.possible(kind);
+    const highest = highestId(ranges);
+    if (highest >= possible) {
+      throw invalidConfig(at, `names ${kind === 'cpu' ? 'CPU' : 'node'} ${highest}, but this host has ${kind === 'cpu' ? 'CPUs' : 'nodes'} 0-${possible - 1} only`);
+    }
+  }
 }
 
 function checkProcess(spec: Spec, requireProcess: boolean): void {
@@ -179,7 +223,14 @@ function checkNamespaces(spec: Spec, host: HostProbe): Namespaces {
     if (first) throw invalidConfig([...at, 'type'], `duplicate ${shown(ns.type)} namespace (also linux.namespaces[${first.index}])`);
     seen.set(ns.type, { index, ns });
     // An empty path means "create one", as in runc (Go's zero value).
-    if (ns.path && !posix.isAbsolute(ns.path)) throw invalidConfig([...at, 'path'], `must be an absolute path (got ${shown(ns.path)})`);
+    if (ns.path) {
+      if (!posix.isAbsolute(ns.path)) throw invalidConfig([...at, 'path'], `must be an absolute path (got ${shown(ns.path)})`);
+      // The helper checks again when it joins (the file may change meanwhile); this is the clear error.
+      const found = host.namespaceKind(ns.path);
+      if (typeof found === 'string') throw invalidConfig([...at, 'path'], `${shown(ns.path)}: ${found}`);
+      const want = NAMESPACES[ns.type].proc;
+      if (found.kind !== want) throw invalidConfig([...at, 'path'], `${shown(ns.path)} is a ${found.kind} namespace, not ${want}`);
+    }
 
     switch (ns.type) {
       case 'user':
@@ -206,40 +257,47 @@ function checkNamespaces(spec: Spec, host: HostProbe): Namespaces {
   return seen;
 }
 
-/** runc: "net/ipv4/conf/eno2.100/rp_filter" is "net.ipv4.conf.eno2/100.rp_filter" (sysctl.d(5)). */
-function dotted(key: string): string {
-  const first = key.search(/[./]/);
-  if (first === -1 || key[first] === '.') return key;
-  return key.replace(/[./]/g, (c) => (c === '.' ? '/' : '.'));
-}
-
+/**
+ * Every key is brought to its canonical form (sysctl-key.ts) and checked there; spec.linux.sysctl
+ * is rewritten with those keys, so the helper writes exactly the files that were checked.
+ */
 function checkSysctl(spec: Spec, namespaces: Namespaces, host: HostProbe): void {
-  const has = (type: NamespaceType): boolean => namespaces.has(type);
+  const sysctl = spec.linux?.sysctl;
+  if (!sysctl) return;
   let hostNet: boolean | undefined;
-  for (const key of Object.keys(spec.linux?.sysctl ?? {})) {
+  const canonical: Record<string, string> = {};
+  const givenAs = new Map<string, string>();
+  for (const [key, value] of Object.entries(sysctl)) {
     const at = ['linux', 'sysctl', key];
-    const name = dotted(key);
-    if (IPC_SYSCTLS.has(name) || name.startsWith('fs.mqueue.')) {
-      if (!has('ipc')) throw invalidConfig(at, 'requires an ipc namespace in linux.namespaces');
-      continue;
+    const parsed = canonicalSysctlKey(key);
+    if (!parsed.ok) throw invalidConfig(at, `is not a valid sysctl name: it ${parsed.reason}`);
+    const earlier = givenAs.get(parsed.path);
+    if (earlier !== undefined) throw invalidConfig(at, `names the same sysctl as ${shown(earlier)}`);
+    givenAs.set(parsed.path, key);
+    canonical[parsed.path] = value;
+
+    const namespace = sysctlNamespace(parsed.path);
+    switch (namespace) {
+      case 'ipc':
+        if (!namespaces.has('ipc')) throw invalidConfig(at, 'requires an ipc namespace in linux.namespaces');
+        break;
+      case 'user':
+        if (!namespaces.has('user')) throw invalidConfig(at, 'requires a user namespace in linux.namespaces');
+        break;
+      case 'uts':
+        if (!namespaces.has('uts')) throw invalidConfig(at, 'requires a uts namespace in linux.namespaces');
+        // kernel.hostname has its own field, which would silently win or lose
+        if (parsed.dotted === 'kernel.hostname') throw invalidConfig(at, 'not allowed: it conflicts with the hostname field');
+        break;
+      case 'network':
+        hostNet ??= isHostNetwork(namespaces, host);
+        if (hostNet) throw invalidConfig(at, 'not allowed in the host network namespace (requires a network namespace in linux.namespaces)');
+        break;
+      default:
+        throw invalidConfig(at, `is not in a separate kernel namespace (${shown(parsed.dotted)})`);
     }
-    if (name.startsWith('net.')) {
-      hostNet ??= isHostNetwork(namespaces, host);
-      if (hostNet) throw invalidConfig(at, 'not allowed in the host network namespace (requires a network namespace in linux.namespaces)');
-      continue;
-    }
-    if (name === 'kernel.hostname' || name === 'kernel.domainname') {
-      if (!has('uts')) throw invalidConfig(at, 'requires a uts namespace in linux.namespaces');
-      // kernel.hostname has its own field, which would silently win or lose
-      if (name === 'kernel.hostname') throw invalidConfig(at, 'not allowed: it conflicts with the hostname field');
-      continue;
-    }
-    if (name.startsWith('user.')) {
-      if (!has('user')) throw invalidConfig(at, 'requires a user namespace in linux.namespaces');
-      continue;
-    }
-    throw invalidConfig(at, 'is not in a separate kernel namespace');
   }
+  spec.linux!.sysctl = canonical;
 }
 
 /** No network namespace, or one joined by a path that is orch's own ("host" = current, as in runc). */
@@ -286,9 +344,8 @@ function checkMemoryPolicy(spec: Spec): void {
   const policy = spec.linux?.memoryPolicy;
   if (!policy) return;
   const at = ['linux', 'memoryPolicy'];
+  // its format and bounds: checkIdLists
   const nodes = policy.nodes ?? '';
-  // A list as in cpuset(7): "0-3,7".
-  if (nodes !== '' && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(nodes)) throw invalidConfig([...at, 'nodes'], `must be a node list such as "0-3,7" (got ${shown(nodes)})`);
   switch (policy.mode) {
     case 'MPOL_DEFAULT':
     case 'MPOL_LOCAL':

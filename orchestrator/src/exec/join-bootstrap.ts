@@ -15,7 +15,8 @@ export function joinBootstrap(record: ContainerRecord, options: { rootlessEuid: 
     joins.push(`${proc}:/proc/${record.initPid}/ns/${proc}`);
   }
   const attrs: Attr[] = [{ type: ATTR.cloneFlags, value: { kind: 'u32', value: 0 } }];
-  if (joins.length > 0) attrs.push({ type: ATTR.nsPaths, value: { kind: 'string', value: joins.join(',') } });
+  // one attribute per namespace: a path may hold any byte but NUL, so no separator is safe
+  for (const join of joins) attrs.push({ type: ATTR.nsPath, value: { kind: 'string', value: join } });
   const oomScoreAdj = record.config.process?.oomScoreAdj;
   if (oomScoreAdj !== undefined) attrs.push({ type: ATTR.oomScoreAdj, value: { kind: 'bytes', value: String(oomScoreAdj) } });
   if (options.rootlessEuid) attrs.push({ type: ATTR.rootlessEuid, value: { kind: 'bool', value: true } });

@@ -1,5 +1,6 @@
 import type { Hook } from '../config/spec-types.js';
 import type { HookState } from './hook-state.js';
+import { hookDeadline } from './hook-deadline.js';
 
 /** How much of a failed hook's stdout and stderr goes into the one-line error. */
 const OUTPUT_SHOWN = 200;
@@ -33,17 +34,17 @@ export async function runHook(hook: Hook, state: HookState, cwd?: string): Promi
     child.stdin.on('error', () => undefined);
     child.stdin.end(JSON.stringify(state));
     const timer = hook.timeout
-      ? setTimeout(() => {
+      ? hookDeadline(hook.timeout, () => {
           timedOut = true;
           child.kill('SIGKILL');
-        }, hook.timeout * 1000)
+        })
       : undefined;
     child.once('error', (err: NodeJS.ErrnoException) => {
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       reject(new Error(`fork/exec ${hook.path}: ${errnoText(err)}`));
     });
     child.once('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       const finish = (): void => {
         child.stdout.destroy();
         child.stderr.destroy();

@@ -13,8 +13,8 @@ export const INIT_MSG = 62000;
 export const ATTR = {
   /** u32: CLONE_NEW* flags of the namespaces to create */
   cloneFlags: 27281,
-  /** string: comma-separated kind:path entries of namespaces to join, e.g. net:/proc/1/ns/net */
-  nsPaths: 27282,
+  /** string: one namespace to join as kind:path, e.g. net:/proc/1/ns/net; repeated, once per namespace (no list separator: a path may hold any byte but NUL) */
+  nsPath: 27282,
   /** bytes: contents for /proc/PID/uid_map, lines of 'inside outside count' */
   uidMap: 27283,
   /** bytes: contents for /proc/PID/gid_map */
@@ -45,6 +45,25 @@ export const NAMESPACES = {
   time: { flag: 0x80, proc: 'time' },
 } as const;
 export type NamespaceType = keyof typeof NAMESPACES;
+
+/** Canonical sysctl keys: a component is non-empty, not . or .., and matches this. */
+export const SYSCTL_COMPONENT = /^[A-Za-z0-9_.@+-]+$/;
+/** The sysctls a container may set (path under /proc/sys, or a prefix of paths) and the namespace each needs. */
+export const SYSCTL_RULES: ReadonlyArray<{ path: string; prefix: boolean; namespace: NamespaceType }> = [
+  { path: 'kernel/msgmax', prefix: false, namespace: 'ipc' },
+  { path: 'kernel/msgmnb', prefix: false, namespace: 'ipc' },
+  { path: 'kernel/msgmni', prefix: false, namespace: 'ipc' },
+  { path: 'kernel/sem', prefix: false, namespace: 'ipc' },
+  { path: 'kernel/shmall', prefix: false, namespace: 'ipc' },
+  { path: 'kernel/shmmax', prefix: false, namespace: 'ipc' },
+  { path: 'kernel/shmmni', prefix: false, namespace: 'ipc' },
+  { path: 'kernel/shm_rmid_forced', prefix: false, namespace: 'ipc' },
+  { path: 'fs/mqueue/', prefix: true, namespace: 'ipc' },
+  { path: 'net/', prefix: true, namespace: 'network' },
+  { path: 'kernel/domainname', prefix: false, namespace: 'uts' },
+  { path: 'kernel/hostname', prefix: false, namespace: 'uts' },
+  { path: 'user/', prefix: true, namespace: 'user' },
+];
 
 export const SYNC = {
   /** from helper: stage-0: {pid, stage1Pid} host pids of the container init (exec: the process) and of stage-1; criu-restore: {pid} of the restored init */
