@@ -19,6 +19,7 @@
 #include "criu/criu_restore.h"
 #include "features/features.h"
 #include "cloned_binary/cloned_binary.h"
+#include "log/log.h"
 #include "nsexec/stages.h"
 #include "seccomp/seccomp_filter.h"
 #include "sync/sync.h"
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
 			sync_send_error(sync_fd, err.msg);
 		return 1;
 	}
+	log_init();
 	sync_fd = take_sync_fd();
 	if (sync_fd < 0 || seccomp_agent_fd_take() < 0)
 		return 1;

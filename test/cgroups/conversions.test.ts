@@ -14,8 +14,8 @@ test('cpu shares -> cpu.weight: 1 + ((shares - 2) * 9999) / 262142, clamped, 0 u
   t.is(cpuSharesToWeight(0), 0);
   t.is(cpuSharesToWeight(1), 1);
   t.is(cpuSharesToWeight(2), 1);
-  t.is(cpuSharesToWeight(512), 20);
-  t.is(cpuSharesToWeight(1024), 39);
+  t.is(cpuSharesToWeight(512), 59);
+  t.is(cpuSharesToWeight(1024), 100);
   t.is(cpuSharesToWeight(262144), 10000);
   t.is(cpuSharesToWeight(10_000_000), 10000);
 });

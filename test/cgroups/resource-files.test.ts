@@ -113,7 +113,7 @@ test('v2: every field in its file, converted', (t) => {
   t.is(read(dir, 'memory.max'), '67108864');
   t.is(read(dir, 'memory.swap.max'), '67108864', 'swap alone: memory+swap minus memory');
   t.is(read(dir, 'memory.low'), '33554432');
-  t.is(read(dir, 'cpu.weight'), '39');
+  t.is(read(dir, 'cpu.weight'), '100');
   t.is(read(dir, 'cpu.max'), '50000 100000');
   t.is(read(dir, 'cpu.max.burst'), '1000');
   t.is(read(dir, 'cpu.idle'), '0');

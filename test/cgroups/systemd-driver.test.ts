@@ -67,7 +67,7 @@ test('v2 resources: MemoryMax/Low/SwapMax, CPUWeight from shares, infinity for -
     MemoryMax: ['t', 100n],
     MemoryLow: ['t', 50n],
     MemorySwapMax: ['t', 200n], // memory+swap 300 minus memory
-    CPUWeight: ['t', 39n],
+    CPUWeight: ['t', 100n],
     TasksMax: ['t', INFINITY],
   });
   const idle = byName(resourceProperties(2, { cpu: { idle: 1, shares: 1024 } }, 252).properties);

@@ -274,3 +274,15 @@ test('ociVersion must be a 1.x SemVer version', (t) => {
   t.throws(() => validateConfig(withVersion('invalid')), { message: /^config\.json: ociVersion: must match .*\(got "invalid"\)$/ });
   t.throws(() => validateConfig(withVersion('2.0.0')), { message: /ociVersion/ });
 });
+
+test('an absent process.user is uid 0, gid 0, as runc takes it (the official schema lets it out)', (t) => {
+  const spec = defaultSpec();
+  delete (spec.process as Partial<NonNullable<Spec['process']>>).user;
+  t.deepEqual(validateConfig(spec).process?.user, { uid: 0, gid: 0 });
+});
+
+test('a device fileMode may carry the file-type bits, as podman sends them', (t) => {
+  const spec = defaultSpec();
+  spec.linux!.devices = [{ path: '/dev/fuse', type: 'c', major: 10, minor: 229, fileMode: 8630 }];
+  t.notThrows(() => validateConfig(spec));
+});

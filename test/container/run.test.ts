@@ -1,5 +1,6 @@
 import test from 'ava';
-import { readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { makeBundle } from '../support/bundle.js';
 import { makeRoot, orch, orchAsync, waitForStatus } from '../support/orch-cli.js';
 
@@ -135,4 +136,58 @@ test('a time namespace works inside a user namespace too', (t) => {
   const result = orch(root, ['run', '--bundle', bundle.dir, nextId()]);
   t.is(result.status, 0, result.stderr);
   t.true(Number(result.stdout.split(' ')[0]) > 1_000_000, result.stdout);
+});
+
+test('run --keep leaves the exited container stopped until delete removes it', (t) => {
+  const bundle = makeBundle(['sh', '-c', 'exit 3']);
+  const id = nextId();
+  const run = orch(root, ['run', '--keep', '--bundle', bundle.dir, id]);
+  t.is(run.status, 3, run.stderr);
+  const state = orch(root, ['state', id]);
+  t.is(state.status, 0, state.stderr);
+  t.is((JSON.parse(state.stdout) as { status: string }).status, 'stopped');
+  t.is(orch(root, ['run', '--bundle', bundle.dir, id]).status, 1, 'the id is still taken');
+  t.is(orch(root, ['delete', id]).status, 0);
+  t.is(orch(root, ['state', id]).status, 1);
+});
+
+test('run --no-subreaper: the container\'s orphans go to the caller\'s subreaper, not to orch', (t) => {
+  // Without a pid namespace an orphan leaves the container's process tree: it is adopted by the
+  // nearest subreaper, orch's stage-0 (the init's parent) unless --no-subreaper.
+  const script = '(sleep 30 & echo $! > /tmp/orphan); sleep 0.3; o=$(cat /tmp/orphan); echo "$PPID $(awk \'/^PPid:/ { print $2 }\' /proc/$o/status)"; kill $o';
+  const parents = (flags: string[]): string[] => {
+    const bundle = makeBundle(['sh', '-c', script], (spec) => {
+      spec.linux!.namespaces = spec.linux!.namespaces!.filter((ns) => ns.type !== 'pid');
+      spec.root!.readonly = false;
+    });
+    const run = orch(root, ['run', ...flags, '--bundle', bundle.dir, nextId()]);
+    t.is(run.status, 0, run.stderr);
+    return run.stdout.trim().split(' ');
+  };
+  const [stage0, adopter] = parents([]);
+  t.is(adopter, stage0, 'adopted by stage-0');
+  const [stage0b, adopterB] = parents(['--no-subreaper']);
+  t.not(adopterB, stage0b, 'adopted by the caller\'s subreaper');
+});
+
+test('--debug: the helper\'s progress reaches orch\'s log with runc\'s milestone words, never the container\'s stdio', (t) => {
+  const bundle = makeBundle(['sleep', '3600']);
+  const id = nextId();
+  const logFile = join(bundle.dir, 'orch.log');
+  const created = orch(root, ['--debug', '--log', logFile, '--log-format', 'json', 'run', '-d', '--bundle', bundle.dir, id]);
+  t.is(created.status, 0, created.stderr);
+  t.teardown(() => void orch(root, ['delete', '--force', id]));
+  const exec = orch(root, ['--debug', '--log', logFile, '--log-format', 'json', 'exec', id, 'true']);
+  t.is(exec.status, 0, exec.stderr);
+  const entries = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+  const debug = entries.filter((e) => e.level === 'debug').map((e) => e.msg);
+  for (const milestone of ['nsexec container setup', 'child process in init()', 'init: closing the pipe to signal completion', 'setns_init: about to exec']) {
+    t.true(debug.includes(milestone), `${milestone} in ${JSON.stringify(debug)}`);
+  }
+  // the container's stdio (here orch's own, passed through) carries none of it
+  t.false(created.stdout.includes('nsexec') || created.stderr.includes('nsexec'));
+  // without --debug, none of it anywhere
+  const quiet = orch(root, ['run', '--bundle', makeBundle(['true']).dir, nextId()]);
+  t.is(quiet.status, 0, quiet.stderr);
+  t.is(quiet.stdout + quiet.stderr, '');
 });

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeBundle } from '../support/bundle.js';
 import { makeRoot, orch, statusOf } from '../support/orch-cli.js';
@@ -65,4 +66,24 @@ test('restore needs a checkpoint and a free id', (t) => {
   t.is(taken.status, 1);
   t.regex(taken.stderr, /container with given ID already exists/);
   t.is(statusOf(root, id), 'created', 'the existing container is untouched');
+});
+
+test('the global --criu names the criu that checkpoint runs', (t) => {
+  const bundle = makeBundle(['sleep', '1000']);
+  const id = nextId();
+  t.is(orch(root, ['run', '-d', '-b', bundle.dir, id]).status, 0);
+  t.teardown(() => void orch(root, ['delete', '-f', id]));
+  // a stand-in criu that says which command it was given, and fails it
+  const fake = join(bundle.dir, 'fake-criu');
+  const calls = join(bundle.dir, 'calls');
+  writeFileSync(fake, `#!/bin/sh\necho "$1" >> ${calls}\n[ "$1" = --version ] && { echo "Version: 3.17.1"; exit 0; }\nexit 7\n`, { mode: 0o755 });
+  const images = join(bundle.dir, 'images');
+  const result = orch(root, ['--criu', fake, 'checkpoint', '--image-path', images, id]);
+  t.is(result.status, 1);
+  t.regex(result.stderr, /criu dump failed: exit status 7/);
+  t.deepEqual(readFileSync(calls, 'utf8').trim().split('\n'), ['--version', 'dump']);
+  const missing = orch(root, ['--criu', '/no/such/criu', 'checkpoint', '--image-path', images, id]);
+  t.is(missing.status, 1);
+  t.regex(missing.stderr, /--criu \/no\/such\/criu: no such file or directory/);
+  t.is(statusOf(root, id), 'running');
 });

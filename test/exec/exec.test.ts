@@ -171,7 +171,10 @@ test.serial('--cgroup runs the process in an existing sub-cgroup, of every hiera
   t.regex(missing.stderr, /exec failed: .*nosuch.*ENOENT/);
   const escape = orch(root, ['exec', '--cgroup', '../../escape', id, 'true']);
   t.is(escape.status, 255);
-  t.regex(escape.stderr, /bad sub cgroup path/);
+  t.regex(escape.stderr, /is not a sub cgroup path/);
+  const parent = orch(root, ['exec', '--cgroup', '..', id, 'true']);
+  t.is(parent.status, 255);
+  t.regex(parent.stderr, /\.\. is not a sub cgroup path/);
 });
 
 test.serial('exec joins the user namespace of the container first and sees its id maps', (t) => {
@@ -259,4 +262,22 @@ test.serial('--apparmor and --process-label are refused on a host without AppArm
   const label = orch(root, ['exec', '--process-label', 'system_u:system_r:container_t:s0', id, 'true']);
   t.is(label.status, 255);
   t.regex(label.stderr, /exec failed: .*SELinux/i);
+});
+
+test('exec: process.execCPUAffinity.final pins the exec\'d process; without it, it gets every CPU of the container', (t) => {
+  const cpus = readFileSync('/sys/devices/system/cpu/online', 'utf8').trim();
+  const last = Number(/(\d+)$/.exec(cpus)?.[1] ?? 0);
+  const { id, bundle } = runningContainer(t);
+  const affinity = (execCPUAffinity: { initial?: string; final?: string }): ReturnType<typeof orch> => {
+    const file = join(bundle.dir, `process-${Object.keys(execCPUAffinity).join('-')}.json`);
+    writeFileSync(file, JSON.stringify({ cwd: '/', user: { uid: 0, gid: 0 }, env: ['PATH=/bin'], args: ['grep', '^Cpus_allowed_list:', '/proc/self/status'], execCPUAffinity }));
+    return orch(root, ['exec', '--process', file, id]);
+  };
+  const final = affinity({ initial: '0', final: String(last) });
+  t.is(final.status, 0, final.stderr);
+  t.is(final.stdout.trim().split(/\s+/)[1], String(last));
+  // "initial" holds for the runtime's own stages only: the process gets the container's CPUs
+  const initialOnly = affinity({ initial: '0' });
+  t.is(initialOnly.status, 0, initialOnly.stderr);
+  t.is(initialOnly.stdout.trim().split(/\s+/)[1], last === 0 ? '0' : `0-${last}`);
 });

@@ -30,6 +30,10 @@ test('features prints runtime-spec features JSON as runc does: four-space indent
   t.true(f.linux.cgroup.systemd);
   // not in this build: said so, not claimed
   t.false(f.linux.intelRdt.enabled);
+  // runc 1.4's additions
+  t.deepEqual(f.potentiallyUnsafeConfigAnnotations, ['org.systemd.property.', 'org.criu.config']);
+  t.true(f.linux.memoryPolicy.modes.includes('MPOL_BIND'));
+  t.deepEqual(f.linux.memoryPolicy.flags, ['MPOL_F_NUMA_BALANCING', 'MPOL_F_RELATIVE_NODES', 'MPOL_F_STATIC_NODES']);
   const extra = orch(root, ['features', 'extra']);
   t.is(extra.status, 1);
   t.regex(extra.stderr, /requires exactly 0 argument/);

@@ -25,6 +25,16 @@ test('linux.devices makes c, u, b and p nodes with their numbers, fileMode, uid 
   ]);
 });
 
+test('a fileMode with the file-type bits (podman run --device /dev/fuse sends 8630) makes the node with its permission bits; rules in any order of r, w, m are taken', (t) => {
+  const run = runScript(`${statLine} /dev/fuse; head -c 0 /dev/fuse 2>&1 | grep -q "not permitted" && echo DENIED || echo opened`, (b) => {
+    b.spec.linux!.devices = [{ path: '/dev/fuse', type: 'c', major: 10, minor: 229, fileMode: 8630, uid: 0, gid: 0 }];
+    // as runc takes them: any order, letters given twice
+    b.spec.linux!.resources!.devices!.push({ allow: true, type: 'c', major: 10, minor: 229, access: 'mwr' }, { allow: true, type: 'c', major: 10, minor: 229, access: 'rrw' });
+  });
+  t.is(run.status, 0, run.stderr);
+  t.deepEqual(run.stdout.trim().split('\n'), ['/dev/fuse character special file a:e5 666 0:0', 'opened']);
+});
+
 test('the default devices and /dev symlinks are there, and a linux.devices entry replaces a default one', (t) => {
   const run = runScript(`${statLine} /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty; for l in fd stdin stdout stderr ptmx core; do readlink /dev/$l; done; true`, (b) => {
     b.spec.linux!.devices = [{ path: '/dev/null', type: 'c', major: 1, minor: 3, fileMode: 0o600, uid: 0, gid: 0 }];

@@ -165,7 +165,7 @@ for (const name of ['prestart', 'createRuntime', 'createContainer'] as const) {
     const id = nextId();
     const result = orch(root, ['create', '-b', bundle.dir, id]);
     t.is(result.status, 1);
-    t.regex(result.stderr, new RegExp(`error running ${name} hook #0: exit status 3, stdout: hook out, stderr: hook err`));
+    t.regex(result.stderr, new RegExp(`${name}: error running hook #0: exit status 3, stdout: hook out, stderr: hook err`));
     t.is(statusOf(root, id), undefined);
     t.false(existsSync(join(root, id)));
     const ran = bundle.seen().map((s) => s.name);
@@ -181,7 +181,7 @@ test.serial('a failing startContainer hook fails start with its error; the proce
   t.is(orch(root, ['create', '-b', bundle.dir, id]).status, 0);
   const started = orch(root, ['start', id]);
   t.is(started.status, 1);
-  t.regex(started.stderr, /error running startContainer hook #0: exit status 3, stdout: hook out, stderr: hook err/);
+  t.regex(started.stderr, /startContainer: error running hook #0: exit status 3, stdout: hook out, stderr: hook err/);
   await waitForStatus(root, id, 'stopped');
   t.false(existsSync(join(bundle.rootfs, 'tmp/process-ran')));
   t.false(bundle.seen().some((s) => s.name === 'poststart'));
@@ -194,7 +194,7 @@ test.serial('a failing poststart hook fails start and kills the container (runc,
   t.is(orch(root, ['create', '-b', bundle.dir, id]).status, 0);
   const started = orch(root, ['start', id]);
   t.is(started.status, 1);
-  t.regex(started.stderr, /error running poststart hook #0: exit status 3/);
+  t.regex(started.stderr, /poststart: error running hook #0: exit status 3/);
   await waitForStatus(root, id, 'stopped');
 });
 
@@ -206,7 +206,7 @@ test.serial('a failing poststop hook is a warning: delete succeeds', async (t) =
   await waitForStatus(root, id, 'stopped');
   const deleted = orch(root, ['delete', id]);
   t.is(deleted.status, 0);
-  t.regex(deleted.stderr, /level=warning msg="error running poststop hook #0: exit status 3/);
+  t.regex(deleted.stderr, /level=warning msg="poststop: error running hook #0: exit status 3/);
   t.is(statusOf(root, id), undefined);
 });
 
@@ -216,7 +216,7 @@ test.serial('a hook past its timeout is killed and fails the step', (t) => {
   const started = Date.now();
   const result = orch(root, ['run', '-b', bundle.dir, id]);
   t.is(result.status, 1);
-  t.regex(result.stderr, /error running createRuntime hook #0: hook ran past specified timeout of 1\.0s/);
+  t.regex(result.stderr, /createRuntime: error running hook #0: hook ran past specified timeout of 1\.0s/);
   t.true(Date.now() - started < 4500, 'the 5 s hook was cut short');
   t.is(statusOf(root, id), undefined);
 });
@@ -229,7 +229,7 @@ test.serial('a startContainer hook past its timeout is killed inside the contain
   const started = Date.now();
   const result = orch(root, ['start', id]);
   t.is(result.status, 1);
-  t.regex(result.stderr, /error running startContainer hook #0: hook ran past specified timeout of 1\.0s/);
+  t.regex(result.stderr, /startContainer: error running hook #0: hook ran past specified timeout of 1\.0s/);
   t.true(Date.now() - started < 4500);
 });
 
@@ -239,7 +239,7 @@ test.serial('a hook whose binary is missing fails with the path named', (t) => {
   bundle.save();
   const result = orch(root, ['run', '-b', bundle.dir, nextId()]);
   t.is(result.status, 1);
-  t.regex(result.stderr, /error running prestart hook #0: fork\/exec \/no\/such\/hook: no such file or directory/);
+  t.regex(result.stderr, /prestart: error running hook #0: fork\/exec \/no\/such\/hook: no such file or directory/);
 });
 
 test.serial('hooks of one kind run in the listed order and a failure stops the rest', (t) => {
@@ -251,6 +251,6 @@ test.serial('hooks of one kind run in the listed order and a failure stops the r
   bundle.save();
   const result = orch(root, ['run', '-b', bundle.dir, nextId()]);
   t.is(result.status, 1);
-  t.regex(result.stderr, /error running createRuntime hook #1: exit status 3/);
+  t.regex(result.stderr, /createRuntime: error running hook #1: exit status 3/);
   t.deepEqual(bundle.seen().map((s) => s.name), ['createRuntime', 'second']);
 });

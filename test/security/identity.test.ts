@@ -1,6 +1,7 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { nextId, orchWrapped, probeBundle, runScript } from './helpers/containers.js';
+import type { Spec } from '../../orchestrator/src/config/spec-types.js';
 
 test('uid, gid, additionalGids and umask are the ones configured', (t) => {
   const result = runScript('id; umask; touch /tmp/f; stat -c %a /tmp/f', (spec) => {
@@ -202,3 +203,36 @@ test('execCPUAffinity lists are checked at create; the init does not keep the ca
 function availableCpus(): number {
   return Number(/^Cpus_allowed_list:\s*\d+-(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) + 1;
 }
+
+const numa = (() => {
+  try {
+    readFileSync('/proc/self/numa_maps', 'utf8');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+(numa ? test : test.skip)('linux.memoryPolicy is the process policy (numa_maps), for exec\'d processes too; a node this host lacks is refused', (t) => {
+  // numa_maps prints the task's policy for every mapping without one of its own
+  const policy = (memoryPolicy: NonNullable<NonNullable<Spec['linux']>['memoryPolicy']>): string => {
+    const run = runScript('head -n 1 /proc/self/numa_maps | cut -d" " -f2', (spec) => {
+      spec.linux!.memoryPolicy = memoryPolicy;
+    });
+    t.is(run.status, 0, run.stderr);
+    return run.stdout.trim();
+  };
+  t.is(policy({ mode: 'MPOL_BIND', nodes: '0' }), 'bind:0');
+  t.is(policy({ mode: 'MPOL_INTERLEAVE', nodes: '0' }), 'interleave:0');
+  t.is(policy({ mode: 'MPOL_PREFERRED', nodes: '0', flags: ['MPOL_F_STATIC_NODES'] }), 'prefer=static:0');
+  t.is(policy({ mode: 'MPOL_LOCAL' }), 'local');
+  t.is(policy({ mode: 'MPOL_DEFAULT' }), 'default');
+
+  const nodes = readFileSync('/sys/devices/system/node/possible', 'utf8').trim();
+  const beyond = Number(/(\d+)$/.exec(nodes)?.[1] ?? 0) + 1;
+  const refused = runScript('true', (spec) => {
+    spec.linux!.memoryPolicy = { mode: 'MPOL_BIND', nodes: String(beyond) };
+  });
+  t.is(refused.status, 1);
+  t.regex(refused.stderr, new RegExp(`linux\\.memoryPolicy\\.nodes: names node ${beyond}, but this host has nodes 0-\\d+ only`));
+});

@@ -99,4 +99,11 @@ test('notify as the default action, or on sendmsg (the handoff itself), is refus
   });
   t.is(onSendmsg.status, 1);
   t.regex(onSendmsg.stderr, /SCMP_ACT_NOTIFY cannot be used for sendmsg/);
+
+  // the init's own sync messages are written with write(2): refused at create, as runc does
+  const onWrite = runScript('true', (spec) => {
+    spec.linux!.seccomp = notifyProfile(socket, { syscalls: [{ names: ['mkdir', 'write'], action: 'SCMP_ACT_NOTIFY' }] });
+  });
+  t.is(onWrite.status, 1);
+  t.regex(onWrite.stderr, /linux\.seccomp\.syscalls\[0\]\.names\[1\]: SCMP_ACT_NOTIFY cannot be used for the write syscall/);
 });

@@ -76,6 +76,7 @@ int init_config_parse(const char *json, struct init_config *cfg, struct orch_err
 		{ "foreground", json_type_boolean, false },
 		{ "noPivot", json_type_boolean, false },
 		{ "noNewKeyring", json_type_boolean, false },
+		{ "noSubreaper", json_type_boolean, false },
 		{ "preserveFds", json_type_int, false },
 		{ "spec", json_type_object, true },
 	};
@@ -106,6 +107,7 @@ int init_config_parse(const char *json, struct init_config *cfg, struct orch_err
 	cfg->foreground = cfg_bool(root, "foreground", false);
 	cfg->no_pivot = cfg_bool(root, "noPivot", false);
 	cfg->no_new_keyring = cfg_bool(root, "noNewKeyring", false);
+	cfg->no_subreaper = cfg_bool(root, "noSubreaper", false);
 	preserve = cfg_int(root, "preserveFds", 0);
 
 	if (strcmp(cfg->type, ORCH_INIT_TYPE_STANDARD) != 0 &&

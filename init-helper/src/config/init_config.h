@@ -22,6 +22,8 @@ struct init_config {
 	bool foreground;	/* stage-0 stays, waits for the init and exits with its status */
 	bool no_pivot;
 	bool no_new_keyring;
+	/* run --no-subreaper: a foreground stage-0 does not adopt the container's orphans */
+	bool no_subreaper;
 	int preserve_fds;
 	/* Filled from the bootstrap data, not the JSON: the CLONE_NEW* flags of namespaces created. */
 	int clone_flags;

@@ -1,4 +1,5 @@
 #include "host_terminal.h"
+#include "../log/log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -27,13 +28,13 @@ void host_terminal_make_raw(struct host_terminal *t)
 	if (t->fd < 0 || t->raw)
 		return;
 	if (tcgetattr(t->fd, &t->saved) < 0) {
-		fprintf(stderr, "orch-init: read the terminal's settings: %s\n", strerror(errno));
+		orch_log(ORCH_LOG_WARNING, "read the terminal's settings: %s", strerror(errno));
 		return;
 	}
 	raw = t->saved;
 	cfmakeraw(&raw);
 	if (tcsetattr(t->fd, TCSANOW, &raw) < 0) {
-		fprintf(stderr, "orch-init: set the terminal to raw mode: %s\n", strerror(errno));
+		orch_log(ORCH_LOG_WARNING, "set the terminal to raw mode: %s", strerror(errno));
 		return;
 	}
 	t->raw = true;
@@ -49,7 +50,7 @@ void host_terminal_restore(struct host_terminal *t)
 		r = tcsetattr(t->fd, TCSANOW, &t->saved);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		fprintf(stderr, "orch-init: restore the terminal's settings: %s\n", strerror(errno));
+		orch_log(ORCH_LOG_WARNING, "restore the terminal's settings: %s", strerror(errno));
 	t->raw = false;
 }
 
@@ -63,5 +64,5 @@ void host_terminal_copy_size(const struct host_terminal *t, int master)
 		return;
 	/* The kernel sends SIGWINCH to the container's foreground process group. */
 	if (ioctl(master, TIOCSWINSZ, &ws) < 0)
-		fprintf(stderr, "orch-init: resize the container's terminal: %s\n", strerror(errno));
+		orch_log(ORCH_LOG_WARNING, "resize the container's terminal: %s", strerror(errno));
 }

@@ -20,6 +20,7 @@
 
 #include "../nsexec/stages.h"
 #include "host_terminal.h"
+#include "../log/log.h"
 
 struct relay {
 	pid_t init, parent;
@@ -37,7 +38,7 @@ struct relay {
 
 static void say(const char *what, int errnum)
 {
-	fprintf(stderr, "orch-init: %s: %s\n", what, strerror(errnum));
+	orch_log(ORCH_LOG_ERROR, "%s: %s", what, strerror(errnum));
 }
 
 static void reap(struct relay *r)
@@ -312,7 +313,7 @@ int console_relay_run(int relay_end, pid_t init)
 	/* Sent by the init while it sets up the rootfs; end-of-file means it died first. */
 	got = fd_recv(relay_end, &r.master, &err);
 	if (got < 0)
-		fprintf(stderr, "orch-init: %s\n", err.msg);
+		orch_log(ORCH_LOG_ERROR, "%s", err.msg);
 	if (got <= 0) {
 		close(r.channel);
 		r.channel = -1;

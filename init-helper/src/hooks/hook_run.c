@@ -301,7 +301,7 @@ int hooks_run(json_object *spec, const char *name, const char *state, char *cons
 		rc = run_one(&h, state, default_env, err);
 		hook_free(&h);
 		if (rc < 0)
-			return orch_wrap(err, "error running %s hook #%zu: ", name, i);
+			return orch_wrap(err, "%s: error running hook #%zu: ", name, i);
 	}
 	return 0;
 }

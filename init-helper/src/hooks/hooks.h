@@ -26,7 +26,7 @@ char *hook_state_json(const struct init_config *cfg, const char *status, struct 
  * hook_run.c: runs every spec.hooks.<name> entry in order, each to completion (or its timeout),
  * with `state` on stdin and only fds 0-2 open. An entry without env gets default_env (NULL: this
  * process's environment). The first failure stops the list: err then reads as runc's
- * "error running <name> hook #<i>: <why>, stdout: <…>, stderr: <…>".
+ * "<name>: error running hook #<i>: <why>, stdout: <…>, stderr: <…>".
  */
 int hooks_run(json_object *spec, const char *name, const char *state, char *const default_env[],
 	      struct orch_error *err);

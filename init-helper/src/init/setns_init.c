@@ -17,6 +17,7 @@
 #include "../lsm/lsm.h"
 #include "../process/process.h"
 #include "../seccomp/seccomp_filter.h"
+#include "../log/log.h"
 
 /*
  * Whether the joined user namespace allows setgroups(2): "deny" in /proc/self/setgroups (a
@@ -60,7 +61,11 @@ static int prepare(const struct init_config *cfg, json_object *process, struct o
 	if (no_new_privs_apply(process, err) < 0 || scheduler_apply(process, err) < 0 ||
 	    io_priority_apply(process, err) < 0 || personality_apply(cfg->spec, err) < 0)
 		return -1;
-	/* Joined the container's cgroup: its cpuset, not the caller's affinity, applies. */
+	/* In the container's cgroup: execCPUAffinity.final, else every CPU of its cpuset (not the
+	 * caller's affinity, nor "initial"). */
+	const char *final = cfg_string(cfg_get(process, "execCPUAffinity"), "final");
+	if (final != NULL && final[0] != '\0')
+		return cpu_affinity_set(final, "process.execCPUAffinity.final", err);
 	cpu_affinity_reset();
 	return 0;
 }
@@ -94,6 +99,9 @@ int setns_init(const struct init_config *cfg, const struct init_context *ic,
 		return -1;
 	if (cpu_affinity_check(process, err) < 0 || prepare(cfg, process, err) < 0)
 		return -1;
+	/* The container's policy for exec'd processes too; before seccomp may refuse it. */
+	if (memory_policy_apply(cfg_get(cfg->spec, "linux"), err) < 0)
+		return -1;
 	if (finalize(cfg, ic, process, groups_allowed, err) < 0)
 		return -1;
 	if (apparmor_apply(process, err) < 0)
@@ -111,6 +119,7 @@ int setns_init(const struct init_config *cfg, const struct init_context *ic,
 	/* A foreground relay puts the caller's terminal in raw mode now, not on a failed exec. */
 	console_created(cfg);
 	/* The sync socket is close-on-exec: its end-of-file tells the orchestrator we made it. */
+	orch_log(ORCH_LOG_DEBUG, "setns_init: about to exec");
 	execve(path, argv, envp);
 	return orch_fail(err, errno, "exec %s", path);
 }

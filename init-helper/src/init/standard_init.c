@@ -20,6 +20,7 @@
 #include "../seccomp/seccomp_filter.h"
 #include "../sync/sync.h"
 #include "hostname.h"
+#include "../log/log.h"
 
 /* Root of the user namespace (or still host root), with no supplementary groups left over. */
 static int become_root(const struct init_context *ic, struct orch_error *err)
@@ -92,7 +93,7 @@ __attribute__((noreturn)) static void finish(const struct init_config *cfg,
 	int fifo = exec_fifo_open(ic->fifo_fd, &err);
 
 	if (fifo < 0) {
-		fprintf(stderr, "orch-init: %s\n", err.msg);
+		orch_log(ORCH_LOG_ERROR, "%s", err.msg);
 		_exit(1);
 	}
 	/* Part of `start`, which waits for them: a failure is its error, and the init goes. */
@@ -101,12 +102,12 @@ __attribute__((noreturn)) static void finish(const struct init_config *cfg,
 		_exit(1);
 	}
 	if (exec_fifo_release(fifo, ic->fifo_fd, &err) < 0) {
-		fprintf(stderr, "orch-init: %s\n", err.msg);
+		orch_log(ORCH_LOG_ERROR, "%s", err.msg);
 		_exit(1);
 	}
 	execve(path, argv, envp);
 	saved = errno;
-	fprintf(stderr, "orch-init: exec %s: %s\n", path, strerror(saved));
+	orch_log(ORCH_LOG_ERROR, "exec %s: %s", path, strerror(saved));
 	_exit(saved == ENOENT ? 127 : 126);
 }
 
@@ -121,6 +122,9 @@ int standard_init(const struct init_config *cfg, const struct init_context *ic,
 		return orch_fail(err, 0, "spec has no process");
 	if (prepare_container(cfg, ic, err) < 0)
 		return -1;
+	/* Before seccomp, which may refuse set_mempolicy to the process. */
+	if (memory_policy_apply(cfg_get(cfg->spec, "linux"), err) < 0)
+		return -1;
 	if (setup_process(cfg, ic, process, err) < 0)
 		return -1;
 	if (args_build(process, &argv, err) < 0 || env_build(process, &envp, err) < 0)
@@ -134,7 +138,10 @@ int standard_init(const struct init_config *cfg, const struct init_context *ic,
 	if (cfg_bool(process, "noNewPrivileges", false) &&
 	    seccomp_setup(cfg->spec, ic->sync_fd, err) < 0)
 		return orch_wrap(err, "seccomp: ");
-	/* Our end was the last copy: the orchestrator sees end-of-file, `create` is done. */
+	/* Our end was the last copy: the orchestrator sees end-of-file, `create` is done; the log
+	 * channel goes with it (later errors, of `start`, can only reach stderr). */
+	orch_log(ORCH_LOG_DEBUG, "init: closing the pipe to signal completion");
+	log_close();
 	if (close(ic->sync_fd) < 0)
 		return orch_fail(err, errno, "close the sync socket");
 	console_created(cfg);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "proc_write.h"
+#include "../log/log.h"
 
 static int write_proc_file(pid_t pid, const char *name, const char *content,
 			   struct orch_error *err)
@@ -55,11 +56,11 @@ static int run_map_tool(const char *tool, pid_t pid, const char *map, struct orc
 	if (child == 0) {
 		/* stdout belongs to the container; the tool's chatter goes to stderr. */
 		if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-			fprintf(stderr, "orch-init: %s: dup2 stderr: %s\n", tool, strerror(errno));
+			orch_log(ORCH_LOG_ERROR, "%s: dup2 stderr: %s", tool, strerror(errno));
 			_exit(127);
 		}
 		execv(tool, argv);
-		fprintf(stderr, "orch-init: exec %s: %s\n", tool, strerror(errno));
+		orch_log(ORCH_LOG_ERROR, "exec %s: %s", tool, strerror(errno));
 		_exit(127);
 	}
 	free(copy);

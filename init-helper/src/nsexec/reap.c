@@ -1,4 +1,5 @@
 #include "stages.h"
+#include "../log/log.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +17,7 @@ int reap_until_init_exits(pid_t init)
 			continue;
 		if (w < 0) {
 			/* The socket is closed by now: stderr is the only place left to say it. */
-			fprintf(stderr, "orch-init: wait for the init (pid %d): %s\n", (int)init,
-				strerror(errno));
+			orch_log(ORCH_LOG_ERROR, "wait for the init (pid %d): %s", (int)init, strerror(errno));
 			return 1;
 		}
 		/* Orphans re-parented to us (subreaper) are reaped and forgotten. */

@@ -4,7 +4,6 @@
  * the only writer on the orchestrator socket until the init is released.
  */
 #include "stages.h"
-#include "host_namespaces.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,9 +22,11 @@
 #include "../mounts/mounts.h"
 #include "../process/process.h"
 #include "../sync/sync.h"
+#include "host_namespaces.h"
 #include "idmap.h"
 #include "proc_write.h"
 #include "stage_channel.h"
+#include "../log/log.h"
 
 static pid_t stage1_pid = -1;
 static pid_t stage2_pid = -1;
@@ -144,9 +145,17 @@ static int prepare(struct stage_context *ctx, struct orch_error *err)
 	/* The namespaces the container must not share for its sysctls: ours. */
 	if (!joining(ctx) && host_namespaces_record(err) < 0)
 		return -1;
+	/* exec: execCPUAffinity.initial holds for the joining stages (runc sets it on its init
+	 * before the cgroup join; here the orchestrator joined us already, so the kernel narrows the
+	 * list to the container's cpuset); the setns init moves to "final" afterwards. */
+	if (joining(ctx) &&
+	    cpu_affinity_set(cfg_string(cfg_get(cfg_get(ctx->cfg.spec, "process"), "execCPUAffinity"), "initial"),
+			     "process.execCPUAffinity.initial", err) < 0)
+		return -1;
 	if (ctx->cfg.foreground) {
-		/* Orphans of the container come to us, not to the host's init. */
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		/* Orphans of the container come to us, not to the host's init (unless
+		 * --no-subreaper: then to the caller's subreaper, as with runc). */
+		if (!ctx->cfg.no_subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
 			return orch_fail(err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
 		/* A terminal's ^C then reaches only the orchestrator, which forwards it once. With
 		 * process.terminal we read the terminal: only its foreground group may (the relay
@@ -248,6 +257,7 @@ int stage0_run(int sync_fd, const char *mode)
 		orch_fail(&err, errno, "reset SIGCHLD");
 		return fail(&ctx, &err);
 	}
+	orch_log(ORCH_LOG_DEBUG, "nsexec container setup");
 	if (prepare(&ctx, &err) < 0)
 		return fail(&ctx, &err);
 
@@ -282,7 +292,7 @@ int stage0_run(int sync_fd, const char *mode)
 	 * The console relay's socket (above them all) is the one fd kept. */
 	if ((ctx.console_relay > 3 && close_range(3, (unsigned int)ctx.console_relay - 1, 0) < 0) ||
 	    close_range(ctx.console_relay < 0 ? 3 : (unsigned int)ctx.console_relay + 1, ~0U, 0) < 0)
-		fprintf(stderr, "orch-init: close_range: %s\n", strerror(errno));
+		orch_log(ORCH_LOG_WARNING, "close_range: %s", strerror(errno));
 	if (ctx.console_relay >= 0)
 		return console_relay_run(ctx.console_relay, stage2_pid);
 	return reap_until_init_exits(stage2_pid);

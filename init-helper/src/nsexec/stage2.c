@@ -14,6 +14,7 @@
 #include "../sync/sync.h"
 #include "host_namespaces.h"
 #include "stage_channel.h"
+#include "../log/log.h"
 
 void stage2_run(struct stage_context *ctx)
 {
@@ -26,6 +27,7 @@ void stage2_run(struct stage_context *ctx)
 	struct stage_msg msg;
 	struct orch_error err;
 
+	orch_log(ORCH_LOG_DEBUG, "child process in init()");
 	/* Before the container's mounts exist: which namespaces are still the host's. */
 	host_namespaces_compare();
 	/* Our copy of stage-1's channel would hide stage-1's death from stage-0. */

@@ -4,6 +4,7 @@
  * empty, as with runc.
  */
 #include "process.h"
+#include "../log/log.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -68,8 +69,8 @@ static int parse_set(json_object *list, const char *set, uint64_t *mask, struct 
 			return orch_fail(err, 0, "process.capabilities.%s[%zu]: unknown capability \"%s\"",
 					 set, i, name);
 		if (cap >= cap_limit()) {
-			fprintf(stderr, "orch-init: warning: capability %s (process.capabilities.%s) is "
-					"not supported by this kernel, skipped\n", name, set);
+			orch_log(ORCH_LOG_WARNING, "capability %s (process.capabilities.%s) is not supported by this kernel, skipped",
+				 name, set);
 			continue;
 		}
 		*mask |= UINT64_C(1) << cap;
@@ -163,8 +164,7 @@ int caps_apply(const struct caps_sets *caps, struct orch_error *err)
 		if (cap_set_ambient(cap, CAP_SET) < 0) {
 			char *name = cap_to_name(cap);
 
-			fprintf(stderr, "orch-init: warning: raise ambient capability %s: %s\n",
-				name ? name : "?", strerror(errno));
+			orch_log(ORCH_LOG_WARNING, "raise ambient capability %s: %s", name ? name : "?", strerror(errno));
 			cap_free(name);
 		}
 	}

@@ -6,6 +6,9 @@
  */
 #include "process.h"
 
+#include "../config/id_list.h"
+#include "../log/log.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
@@ -15,80 +18,49 @@
 
 /* Highest CPU id accepted in a list: a sanity bound, as in runc. */
 #define CPU_ID_MAX (64 * 1024)
-/* The kernel takes a list of at most a page; so does the orchestrator. */
-#define CPU_LIST_MAX 4095
 
-/* A decimal CPU id as the kernel writes one: digits only, no sign, no blank, no leading zero. */
-static const char *cpu_id(const char *p, long *id)
-{
-	long v = 0;
+struct cpu_ranges {
+	cpu_set_t *set;
+	unsigned long max;
+};
 
-	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
-		return NULL;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (*p - '0');
-		if (v > CPU_ID_MAX)
-			return NULL;
-	}
-	*id = v;
-	return p;
-}
-
-/* Sets CPUs first..last, a word at a time: the cost is the list's length plus the set's size,
+/* Sets CPUs first..last a word at a time: the cost is the list's length plus the set's size,
  * never the sum of the ranges' widths. */
-static void set_range(cpu_set_t *set, long first, long last)
+static void set_range(unsigned long first, unsigned long last, void *arg)
 {
-	unsigned long *words = (unsigned long *)set;
-	const long bits = (long)(8 * sizeof(*words));
+	struct cpu_ranges *r = arg;
+	unsigned long *words = (unsigned long *)r->set;
+	const unsigned long bits = 8 * sizeof(*words);
 
+	if (last > r->max)
+		r->max = last;
 	while (first <= last && first % bits != 0)
-		CPU_SET_S((size_t)first++, CPU_ALLOC_SIZE(CPU_ID_MAX + 1), set);
+		CPU_SET_S(first++, CPU_ALLOC_SIZE(CPU_ID_MAX + 1), r->set);
 	for (; first + bits - 1 <= last; first += bits)
 		words[first / bits] = ~0UL;
 	while (first <= last)
-		CPU_SET_S((size_t)first++, CPU_ALLOC_SIZE(CPU_ID_MAX + 1), set);
+		CPU_SET_S(first++, CPU_ALLOC_SIZE(CPU_ID_MAX + 1), r->set);
 }
 
 int cpu_list_parse(const char *list, cpu_set_t **set, size_t *size, struct orch_error *err)
 {
-	size_t len = strnlen(list, CPU_LIST_MAX + 1);
-	long max_id = -1;
-	const char *p = list;
+	struct cpu_ranges r = { .set = CPU_ALLOC(CPU_ID_MAX + 1), .max = 0 };
 
 	*set = NULL;
 	*size = 0;
-	if (len > CPU_LIST_MAX)
-		return orch_fail(err, E2BIG, "cpu list of more than %d bytes", CPU_LIST_MAX);
-	*size = CPU_ALLOC_SIZE(CPU_ID_MAX + 1);
-	*set = CPU_ALLOC(CPU_ID_MAX + 1);
-	if (*set == NULL)
+	if (r.set == NULL)
 		return orch_fail(err, ENOMEM, "cpu list");
-	CPU_ZERO_S(*size, *set);
-	/* The kernel's cpulist: N or N-M, separated by single commas. */
-	for (;;) {
-		long first, last;
-
-		if ((p = cpu_id(p, &first)) == NULL)
-			goto bad;
-		last = first;
-		if (*p == '-' && ((p = cpu_id(p + 1, &last)) == NULL || last < first))
-			goto bad;
-		set_range(*set, first, last);
-		if (last > max_id)
-			max_id = last;
-		if (*p == '\0')
-			break;
-		if (*p++ != ',')
-			goto bad;
+	CPU_ZERO_S(CPU_ALLOC_SIZE(CPU_ID_MAX + 1), r.set);
+	if (id_list_parse(list, CPU_ID_MAX, set_range, &r) < 0) {
+		CPU_FREE(r.set);
+		if (errno == E2BIG)
+			return orch_fail(err, E2BIG, "cpu list of more than %d bytes", ID_LIST_MAX);
+		return orch_fail(err, 0, "cpu list \"%s\" is not a list such as \"0-3,7\"", list);
 	}
+	*set = r.set;
 	/* Only as large as the highest CPU named: sched_setaffinity reads `size` bytes. */
-	*size = CPU_ALLOC_SIZE(max_id + 1);
+	*size = CPU_ALLOC_SIZE(r.max + 1);
 	return 0;
-bad:
-	CPU_FREE(*set);
-	*set = NULL;
-	*size = 0;
-	return orch_fail(err, 0, "cpu list \"%s\" is not a list such as \"0-3,7\"", list);
 }
 
 int cpu_affinity_check(json_object *process, struct orch_error *err)
@@ -120,7 +92,7 @@ void cpu_affinity_reset(void)
 	memset(all, 0xff, size);
 	/* The kernel clamps the mask to the CPUs that exist and the cgroup's cpuset. */
 	if (sched_setaffinity(0, size, all) < 0)
-		fprintf(stderr, "orch-init: warning: reset the CPU affinity: %s\n", strerror(errno));
+		orch_log(ORCH_LOG_WARNING, "reset the CPU affinity: %s", strerror(errno));
 	CPU_FREE(all);
 }
 

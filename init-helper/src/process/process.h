@@ -83,6 +83,9 @@ void cpu_affinity_reset(void);
 /* Pins the calling process to `list` (an exec'd process's initial or final list; "" leaves it). */
 int cpu_affinity_set(const char *list, const char *what, struct orch_error *err);
 
+/* memory_policy.c: linux.memoryPolicy for the calling process (set_mempolicy), just before exec. */
+int memory_policy_apply(json_object *linux_obj, struct orch_error *err);
+
 /* home_dir.c: uid's home in the container's /etc/passwd, "/" without one. *home: malloc'd. */
 int home_dir_lookup(unsigned long uid, char **home, struct orch_error *err);
 

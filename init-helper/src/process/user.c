@@ -62,11 +62,12 @@ int user_parse(json_object *process, struct user_ids *ids, struct orch_error *er
 		return orch_fail(err, 0, "process.user must be an object");
 	if (id_value(user, "uid", 0, ID_MAX, &uid, err) < 0 ||
 	    id_value(user, "gid", 0, ID_MAX, &gid, err) < 0 ||
-	    id_value(user, "umask", 022, 0777, &mask, err) < 0)
+	    id_value(user, "umask", 022, ID_MAX, &mask, err) < 0)
 		return -1;
 	ids->uid = (uid_t)uid;
 	ids->gid = (gid_t)gid;
-	ids->umask = (mode_t)mask;
+	/* a uint32 in the spec, as in runc; umask(2) keeps the permission bits */
+	ids->umask = (mode_t)mask & 0777;
 	return parse_groups(user, ids, err);
 }
 

@@ -1,4 +1,5 @@
 #include "seccomp_filter.h"
+#include "../log/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,18 +24,16 @@ int seccomp_agent_fd_take(void)
 	errno = 0;
 	fd = strtol(value, &end, 10);
 	if (errno != 0 || *end != '\0' || end == value || fd < 3 || fd > INT_MAX) {
-		fprintf(stderr, "orch-init: %s=%s is not a valid fd\n", ORCH_ENV_SECCOMP_AGENT_FD,
-			value);
+		orch_log(ORCH_LOG_ERROR, "%s=%s is not a valid fd", ORCH_ENV_SECCOMP_AGENT_FD, value);
 		return -1;
 	}
 	if (unsetenv(ORCH_ENV_SECCOMP_AGENT_FD) < 0) {
-		fprintf(stderr, "orch-init: unsetenv %s: %s\n", ORCH_ENV_SECCOMP_AGENT_FD,
-			strerror(errno));
+		orch_log(ORCH_LOG_ERROR, "unsetenv %s: %s", ORCH_ENV_SECCOMP_AGENT_FD, strerror(errno));
 		return -1;
 	}
 	/* Only the init uses it; newuidmap and the container process must not inherit it. */
 	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) {
-		fprintf(stderr, "orch-init: seccomp agent fd %ld: %s\n", fd, strerror(errno));
+		orch_log(ORCH_LOG_ERROR, "seccomp agent fd %ld: %s", fd, strerror(errno));
 		return -1;
 	}
 	agent_fd = (int)fd;

@@ -8,6 +8,7 @@
 #include <orch/protocol.h>
 
 #include "fd_io.h"
+#include "../log/log.h"
 
 int sync_write(int fd, json_object *msg, struct orch_error *err)
 {
@@ -63,6 +64,6 @@ void sync_send_error(int fd, const char *message)
 		return;
 	}
 	json_object_put(msg);
-	/* The orchestrator is gone or the socket is closed: stderr is all that is left. */
-	fprintf(stderr, "orch-init: %s\n", message);
+	/* The orchestrator no longer reads the sync socket: the log channel, else stderr. */
+	orch_log(ORCH_LOG_ERROR, "%s", message);
 }

@@ -61,7 +61,7 @@ export async function checkpointContainer(opts: CheckpointOptions): Promise<void
   const record = store.read(opts.id);
   const status = containerStatus(record, store);
   if (status === 'created' || status === 'stopped') throw new OrchError('bad-state', `Container cannot be checkpointed in ${status} state`);
-  criuVersion();
+  criuVersion(opts.criu);
 
   makeDir(opts.imagePath);
   if (opts.parentPath !== undefined) checkParent(opts.imagePath, opts.parentPath);
@@ -97,7 +97,7 @@ export async function checkpointContainer(opts: CheckpointOptions): Promise<void
     args.push(...dumpMountArgs(record.config, record.initPid));
     saveDescriptors(opts.imagePath, record.initPid);
   }
-  const exit = await runCriu(args, ['ignore', 'inherit', 'inherit', ...(opts.statusFd !== undefined && opts.statusFd >= 0 ? [opts.statusFd] : [])]);
+  const exit = await runCriu(opts.criu ?? 'criu', args, ['ignore', 'inherit', 'inherit', ...(opts.statusFd !== undefined && opts.statusFd >= 0 ? [opts.statusFd] : [])]);
   if (exit !== 0) throw criuFailure(opts.preDump ? 'pre-dump' : 'dump', `exit status ${exit}`, opts.workPath || opts.imagePath, DUMP_LOG);
   if (!opts.leaveRunning && !opts.preDump) await deleteContainer({ ...opts, force: true });
 }

@@ -24,6 +24,13 @@ import { runCreateHooks } from '../hooks/create-hooks.js';
 import { runPoststopHooks } from '../hooks/poststop.js';
 import type { CreateOptions } from './options.js';
 
+/** How `run` creates: in the foreground (stage-0 stays the init's parent), with or without adopting orphans. */
+export interface CreateMode {
+  foreground: boolean;
+  /** run --no-subreaper */
+  noSubreaper?: boolean;
+}
+
 /** A created container whose init is blocked on the exec fifo. */
 export interface CreatedContainer {
   record: ContainerRecord;
@@ -36,7 +43,7 @@ export interface CreatedContainer {
  * is left behind: no process, cgroup, state dir (mounts live in the container's mount namespace and
  * die with it).
  */
-export async function createContainer(opts: CreateOptions, mode: { foreground: boolean } = { foreground: false }): Promise<CreatedContainer> {
+export async function createContainer(opts: CreateOptions, mode: CreateMode = { foreground: false }): Promise<CreatedContainer> {
   validateContainerId(opts.id);
   const bundle = resolve(opts.bundle);
   // --no-pivot changes what is safe: runc refuses a private root propagation with it.
@@ -55,10 +62,11 @@ export async function createContainer(opts: CreateOptions, mode: { foreground: b
 
   const store = new StateStore(opts.root);
   // Held until the init blocks on the fifo: a concurrent delete/start of this id waits for it.
-  return store.withLock(opts.id, () => createLocked(opts, store, spec, bundle, rootfs, mode.foreground));
+  return store.withLock(opts.id, () => createLocked(opts, store, spec, bundle, rootfs, mode));
 }
 
-async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, bundle: string, rootfs: string, foreground: boolean): Promise<CreatedContainer> {
+async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, bundle: string, rootfs: string, mode: CreateMode): Promise<CreatedContainer> {
+  const { foreground } = mode;
   store.claim(opts.id);
   const annotations = (spec.annotations ?? {}) as Record<string, string>;
   // Undo steps, run last-first when create fails; poststop last, as after a delete (runc's destroy).
@@ -91,6 +99,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       foreground,
       noPivot: opts.noPivot ?? false,
       noNewKeyring: opts.noNewKeyring ?? false,
+      ...(mode.noSubreaper ? { noSubreaper: true } : {}),
       // socket-activation fds first (3..), then --preserve-fds, as runc numbers them
       preserveFds: (opts.listenFds ?? 0) + (opts.preserveFds ?? 0),
       ...(opts.consoleSocket ? { consoleSocket: opts.consoleSocket } : {}),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { OCI_VERSION } from '../config/schema.js';
+import { OCI_VERSION, memoryPolicyFlags, memoryPolicyModes } from '../config/schema.js';
 import { OrchError } from '../errors/orch-error.js';
 import { helperPath } from '../bootstrap/helper-path.js';
 import { NAMESPACES } from '../protocol/protocol.js';
@@ -23,8 +23,11 @@ export interface Features {
     intelRdt: { enabled: boolean };
     mountExtensions: { idmap: { enabled: boolean } };
     netDevices: { enabled: boolean };
+    memoryPolicy: { modes: string[]; flags: string[] };
   };
   annotations: Record<string, string>;
+  /** annotations (a trailing "." marks a prefix) that change how orch sets a container up */
+  potentiallyUnsafeConfigAnnotations: string[];
 }
 
 /** What `orch-init features` reports: the lists its own parsers accept on this host. */
@@ -59,12 +62,16 @@ export function features(): Features {
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: helper.mountOptions.includes('idmap') } },
       netDevices: { enabled: false },
+      // linux.memoryPolicy is set with set_mempolicy by the helper (process/memory_policy.c)
+      memoryPolicy: { modes: [...memoryPolicyModes], flags: [...memoryPolicyFlags] },
     },
     annotations: {
       'io.github.seccomp.libseccomp.version': helper.libseccomp,
       'org.opencontainers.runc.checkpoint.enabled': 'true',
       'org.orch.commit': commit,
     },
+    // as runc 1.4 lists its own: systemd unit properties (--systemd-cgroup) and criu's config file
+    potentiallyUnsafeConfigAnnotations: ['org.systemd.property.', 'org.criu.config'],
   };
 }
 

@@ -4,6 +4,8 @@ export interface RuntimeOptions {
   root: string;
   /** --systemd-cgroup was given */
   systemdCgroup?: boolean;
+  /** --criu: the criu binary checkpoint and restore run (a name is looked up on $PATH); default "criu" */
+  criu?: string;
 }
 
 export interface CreateOptions extends RuntimeOptions {
@@ -32,4 +34,8 @@ export interface CreateOptions extends RuntimeOptions {
 export interface RunOptions extends CreateOptions {
   /** run -d: create + start, then return without waiting */
   detach?: boolean;
+  /** run --keep: the container stays (stopped) after its process exits, for `delete` to remove */
+  keep?: boolean;
+  /** run --no-subreaper: orphans of the container go to the caller's subreaper, not to orch's stage-0 */
+  noSubreaper?: boolean;
 }

@@ -56,7 +56,7 @@ export async function restoreContainer(opts: RestoreOptions): Promise<number> {
   } catch (err) {
     throw systemError(`config.json: root.path: ${resolve(bundle, spec.root?.path ?? 'rootfs')}`, err);
   }
-  const version = criuVersion();
+  const version = criuVersion(opts.criu);
   if ((opts.lsmProfile || opts.lsmMountContext) && version < 31600) {
     throw new OrchError('unsupported', `--${opts.lsmProfile ? 'lsm-profile' : 'lsm-mount-context'} requires at least CRIU 3.16`);
   }
@@ -130,6 +130,7 @@ async function restoreLocked(opts: RestoreOptions, store: StateStore, spec: Spec
     try {
       restored = await restoreWithHelper({
         criuArgs,
+        ...(opts.criu ? { criuBinary: opts.criu } : {}),
         rootfs,
         criuRoot,
         pidFile,

@@ -13,7 +13,8 @@ import type { RunOptions } from './options.js';
  * `run`: create + start. Detached, it returns 0 once the process runs. In the foreground the
  * helper's stage-0 stays the init's parent and exits with its status, which is returned here
  * (128+N for signal N); signals sent to this process are forwarded to the init meanwhile, and the
- * container is deleted once it has exited, as `runc run` does without --keep.
+ * container is deleted once it has exited, as `runc run` does without --keep. With keep, it stays
+ * (stopped) for `delete`, which then removes its cgroup and runs the poststop hooks.
  */
 export async function runContainer(opts: RunOptions): Promise<number> {
   if (opts.detach) {
@@ -21,14 +22,15 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     try {
       await startContainer(opts);
     } catch (err) {
-      // as runc's run: a container that failed to start is destroyed (poststop hooks included)
-      await deleteContainer({ ...opts, force: true }).catch(() => undefined);
+      // as runc's run: a container that failed to start is destroyed (poststop hooks included),
+      // unless --keep
+      if (!opts.keep) await deleteContainer({ ...opts, force: true }).catch(() => undefined);
       throw err;
     }
     return 0;
   }
   const store = new StateStore(opts.root);
-  const { record, init } = await createContainer(opts, { foreground: true });
+  const { record, init } = await createContainer(opts, { foreground: true, ...(opts.noSubreaper ? { noSubreaper: true } : {}) });
   const stopForwarding = forwardSignals(init.pid);
   try {
     releaseExecFifo(store.fifoPath(opts.id));
@@ -38,13 +40,16 @@ export async function runContainer(opts: RunOptions): Promise<number> {
   } finally {
     stopForwarding();
     init.channel.close();
-    // The status is the answer; a cleanup failure must not replace it.
-    try {
-      await removeContainerCgroup(record.cgroup);
-    } catch {
-      // left for `orch delete`
+    // --keep: it stays, stopped, for `orch delete`
+    if (!opts.keep) {
+      // The status is the answer; a cleanup failure must not replace it.
+      try {
+        await removeContainerCgroup(record.cgroup);
+      } catch {
+        // left for `orch delete`
+      }
+      store.remove(opts.id);
+      await runPoststopHooks(record);
     }
-    store.remove(opts.id);
-    await runPoststopHooks(record);
   }
 }

@@ -12,6 +12,8 @@ export interface InitConfig {
   foreground: boolean;
   noPivot: boolean;
   noNewKeyring: boolean;
+  /** run --no-subreaper: the foreground stage-0 does not adopt the container's orphans */
+  noSubreaper?: boolean;
   preserveFds: number;
   /** process.terminal, detached: stage-0 connects here and the init sends its pty master on it */
   consoleSocket?: string;

@@ -8,6 +8,8 @@ import { bootstrapData } from './bootstrap-data.js';
 import { helperPath } from './helper-path.js';
 import type { InitConfig } from './init-config.js';
 import { SyncChannel } from './sync-channel.js';
+import { logger } from '../log/logger.js';
+import { LOG_LEVELS, type LogLevel } from '../log/log-line.js';
 
 export interface HelperExit {
   /** exit code, or 128+N when the helper itself was killed by signal N */
@@ -36,6 +38,36 @@ export interface LaunchRequest {
   bootstrap?: Buffer;
 }
 
+/** The lowest level this process logs: the helper sends nothing below it. */
+function helperLogLevel(): LogLevel {
+  const log = logger();
+  return (['debug', 'info', 'warning'] as const).find((level) => log.enabled(level)) ?? 'error';
+}
+
+/** Lines {"level", "msg"} from the helper, into this process's log at their level. */
+function relayHelperLog(stream: Readable): void {
+  let pending = '';
+  const emit = (line: string): void => {
+    if (line === '') return;
+    try {
+      const entry = JSON.parse(line) as { level?: unknown; msg?: unknown };
+      const level = LOG_LEVELS.find((known) => known === entry.level) ?? 'error';
+      logger().log(level, String(entry.msg ?? ''), { source: 'orch-init' });
+    } catch {
+      logger().error(line, { source: 'orch-init' });
+    }
+  };
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    lines.forEach(emit);
+  });
+  stream.on('end', () => emit(pending));
+  // a helper killed mid-line must not become an unhandled error here
+  stream.on('error', () => undefined);
+}
+
 function exitPromise(child: ChildProcess): Promise<HelperExit> {
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => {
@@ -56,7 +88,10 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
   for (let fd = 3; fd < 3 + config.preserveFds; fd++) stdio.push(fd);
   const syncFd = stdio.length;
   stdio.push('pipe');
-  const env: Record<string, string> = { [ENV.syncFd]: String(syncFd) };
+  // the helper's log channel: its diagnostics come here, never to the container's stdio
+  const logFd = stdio.length;
+  stdio.push('pipe');
+  const env: Record<string, string> = { [ENV.syncFd]: String(syncFd), [ENV.logFd]: String(logFd), [ENV.logLevel]: helperLogLevel() };
   if (request.seccompAgent) {
     env[ENV.seccompAgentFd] = String(stdio.length);
     stdio.push(request.seccompAgent);
@@ -73,6 +108,8 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
     helper.once('error', (err) => reject(new OrchError('system', `start init helper ${helperPath()}: ${err.message}`, { cause: err })));
   });
   const exited = exitPromise(helper);
+  const logStream = helper.stdio[logFd] as Readable | null;
+  if (logStream) relayHelperLog(logStream);
   const socket = helper.stdio[syncFd] as (Readable & Writable) | null;
   if (!socket) throw new OrchError('system', 'init helper has no sync socket');
   const channel = new SyncChannel(socket, socket);

@@ -3,6 +3,8 @@ import type { CgroupPlacement } from '../state/container-record.js';
 import { applyResources } from './apply-resources.js';
 import { createCgroup, destroyCgroup, joinCgroup, planCgroup } from './cgroup-manager.js';
 import { createCgroupRootless } from './rootless.js';
+import { checkPreexistingCgroup } from './preexisting.js';
+import { logger } from '../log/logger.js';
 
 /**
  * A container's cgroup from create to delete, whichever driver places it: cgroupfs (the default)
@@ -20,6 +22,8 @@ export interface SetUpOptions {
   /** --systemd-cgroup */
   systemd: boolean;
   rootless: boolean;
+  /** runc's warnings (a cgroup that already holds processes); the log by default */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -36,6 +40,7 @@ export async function setUpContainerCgroup(spec: Spec, id: string, options: SetU
   }
   const planned = planCgroup(spec, id);
   // rootless (runc's rule): hierarchies the user cannot write are skipped, device rules too
+  checkPreexistingCgroup(planned, options.warn ?? ((message) => logger().warn(message)));
   const placement = options.rootless && !spec.linux?.cgroupsPath ? createCgroupRootless(planned) : planned;
   if (placement === planned) createCgroup(placement);
   try {

@@ -52,7 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { command } = await entry.load();
     const ctx: CommandContext = {
       global,
-      runtime: { root: global.root, systemdCgroup: global.systemdCgroup },
+      runtime: { root: global.root, systemdCgroup: global.systemdCgroup, criu: global.criu },
       io,
     };
     log.debug(`orch ${name}`, { args: rest.join(' ') });

@@ -4,13 +4,13 @@ import type { FlagTable, FlagValues } from './args.js';
 
 export const DEFAULT_ROOT = '/run/orch';
 
-/** runc's global flags, plus --criu (accepted for clients that pass it; checkpointing comes later). */
+/** runc's global flags. */
 export const GLOBAL_FLAGS = {
   debug: { kind: 'bool', usage: 'write debug lines to the log' },
   log: { kind: 'string', usage: 'append log lines to this file instead of stderr' },
   'log-format': { kind: 'string', usage: "log line format: 'text' or 'json'", defaultText: 'text' },
   root: { kind: 'string', usage: 'directory holding container state (best on a tmpfs)', defaultText: DEFAULT_ROOT },
-  criu: { kind: 'string', usage: 'criu binary for checkpoint/restore (not used yet)', defaultText: 'criu' },
+  criu: { kind: 'string', usage: 'criu binary for checkpoint/restore (a name is looked up on $PATH)', defaultText: 'criu' },
   'systemd-cgroup': { kind: 'bool', usage: 'place cgroups through systemd; cgroupsPath is "slice:prefix:name"' },
   rootless: { kind: 'string', usage: "ignore cgroup permission errors: 'true', 'false' or 'auto'", defaultText: 'auto' },
   help: { kind: 'bool', alias: 'h', usage: 'show help' },

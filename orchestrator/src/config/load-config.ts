@@ -39,12 +39,25 @@ export function parseConfig(text: string, options: LoadConfigOptions = {}): Spec
 /** Schema then semantic checks on a parsed config; returns it typed (relative mount destinations made absolute). */
 export function validateConfig(data: unknown, options: LoadConfigOptions = {}): Spec {
   refuseNul(data);
+  defaultUser(data);
   if (!validate(data)) {
     const error = validate.errors?.[0];
     throw new OrchError('invalid-config', error ? describeSchemaError(error, data) : `${CONFIG_FILE}: does not match the schema`);
   }
   validateSemantics(data, options);
   return data;
+}
+
+/**
+ * runtime-spec's schema (not its prose) lets process.user out, and runc runs such a process as
+ * uid 0, gid 0 (Go's zero value): the same default here, so that the typed spec always has one.
+ */
+function defaultUser(data: unknown): void {
+  if (data === null || typeof data !== 'object') return;
+  const process = (data as Record<string, unknown>)['process'];
+  if (process === null || typeof process !== 'object' || Array.isArray(process)) return;
+  const fields = process as Record<string, unknown>;
+  if (fields['user'] === undefined) fields['user'] = { uid: 0, gid: 0 };
 }
 
 /** "ENOENT: no such file or directory, open '/b/config.json'" -> "no such file or directory", as Go prints it. */

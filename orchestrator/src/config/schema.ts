@@ -100,6 +100,8 @@ export const schedulerPolicies = [
   'SCHED_DEADLINE',
 ] as const;
 
+export const memoryPolicyFlags = ['MPOL_F_NUMA_BALANCING', 'MPOL_F_RELATIVE_NODES', 'MPOL_F_STATIC_NODES'] as const;
+
 export const memoryPolicyModes = [
   'MPOL_DEFAULT',
   'MPOL_BIND',
@@ -208,7 +210,8 @@ const cpuList = { type: 'string', pattern: '^[0-9, -]*$' } as const;
 
 export const processSchema = {
   type: 'object',
-  // runtime-spec: cwd is REQUIRED, and so is user on POSIX platforms.
+  // runtime-spec: cwd is REQUIRED, and so is user on POSIX platforms; load-config fills in an
+  // absent user as uid 0, gid 0 first, as runc takes one (the official schema lets it out).
   required: ['cwd', 'user'],
   properties: {
     terminal: { type: 'boolean' },
@@ -290,7 +293,9 @@ export const deviceSchema = {
     path: { type: 'string' },
     major: int64,
     minor: int64,
-    fileMode: { type: 'integer', minimum: 0, maximum: 0o777 },
+    // Go's os.FileMode in runc: podman sends the type bits too (8630 = 020666 for /dev/fuse);
+    // the helper keeps the permission bits and takes the type from "type", as runc does
+    fileMode: uint32,
     uid: uint32,
     gid: uint32,
   },
@@ -502,7 +507,7 @@ export const linuxSchema = {
           type: 'array',
           items: {
             type: 'string',
-            enum: ['MPOL_F_NUMA_BALANCING', 'MPOL_F_RELATIVE_NODES', 'MPOL_F_STATIC_NODES'],
+            enum: memoryPolicyFlags,
           },
         },
       },

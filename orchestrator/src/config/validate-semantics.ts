@@ -139,6 +139,22 @@ export function validateSemantics(spec: Spec, options: SemanticOptions = {}): vo
   checkScheduling(spec);
   checkMemoryPolicy(spec);
   checkIdLists(spec, host);
+  checkSeccompNotify(spec);
+}
+
+/**
+ * runc's two SCMP_ACT_NOTIFY rules: the init writes its sync messages with write(2), and a
+ * notified write would wait for an agent that waits for the init: a deadlock.
+ */
+function checkSeccompNotify(spec: Spec): void {
+  const seccomp = spec.linux?.seccomp;
+  if (!seccomp) return;
+  if (seccomp.defaultAction === 'SCMP_ACT_NOTIFY') throw invalidConfig(['linux', 'seccomp', 'defaultAction'], 'SCMP_ACT_NOTIFY cannot be used as the default action');
+  for (const [index, rule] of (seccomp.syscalls ?? []).entries()) {
+    if (rule.action !== 'SCMP_ACT_NOTIFY') continue;
+    const write = (rule.names ?? []).indexOf('write');
+    if (write !== -1) throw invalidConfig(['linux', 'seccomp', 'syscalls', index, 'names', write], 'SCMP_ACT_NOTIFY cannot be used for the write syscall');
+  }
 }
 
 /**
@@ -294,7 +310,7 @@ function checkSysctl(spec: Spec, namespaces: Namespaces, host: HostProbe): void 
         if (hostNet) throw invalidConfig(at, 'not allowed in the host network namespace (requires a network namespace in linux.namespaces)');
         break;
       default:
-        throw invalidConfig(at, `is not in a separate kernel namespace (${shown(parsed.dotted)})`);
+        throw invalidConfig(at, `is not in a separate kernel namespace${parsed.dotted === key ? '' : ` (${shown(parsed.dotted)})`}`);
     }
   }
   spec.linux!.sysctl = canonical;

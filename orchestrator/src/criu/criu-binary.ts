@@ -9,14 +9,16 @@ const MIN_VERSION = 30000;
 
 /**
  * criu's version as one number (3.17.1 -> 31701), as runc compares them. A missing criu is
- * "unsupported": checkpoint and restore need it installed (Debian: apt install criu).
+ * "unsupported": checkpoint and restore need it installed (Debian: apt install criu) or --criu.
  */
-export function criuVersion(): number {
-  const result = spawnSync('criu', ['--version'], { encoding: 'utf8' });
+export function criuVersion(binary = 'criu'): number {
+  const result = spawnSync(binary, ['--version'], { encoding: 'utf8' });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new OrchError('unsupported', 'criu is not installed (checkpoint and restore run it from $PATH)');
-    throw new OrchError('system', `criu --version: ${result.error.message}`, { cause: result.error });
+    if (code === 'ENOENT') {
+      throw new OrchError('unsupported', binary === 'criu' ? 'criu is not installed (checkpoint and restore run it from $PATH, or --criu PATH)' : `--criu ${binary}: no such file or directory`);
+    }
+    throw new OrchError('system', `${binary} --version: ${result.error.message}`, { cause: result.error });
   }
   const m = /Version:\s*(\d+)\.(\d+)(?:\.(\d+))?/.exec(result.stdout);
   if (!m) throw new OrchError('system', `criu --version: cannot read a version in ${JSON.stringify(result.stdout.trim())}`);
@@ -48,9 +50,9 @@ function onPath(program: string): boolean {
 }
 
 /** Runs criu to completion; resolves with its exit status (128+N when killed by signal N). */
-export function runCriu(args: readonly string[], stdio: StdioOptions = ['ignore', 'inherit', 'inherit']): Promise<number> {
+export function runCriu(binary: string, args: readonly string[], stdio: StdioOptions = ['ignore', 'inherit', 'inherit']): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('criu', args, { stdio });
+    const child = spawn(binary, args, { stdio });
     child.once('error', (err) => reject(new OrchError('system', `run criu: ${err.message}`, { cause: err })));
     child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
   });

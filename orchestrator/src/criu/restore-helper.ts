@@ -10,6 +10,8 @@ import { SyncChannel } from '../bootstrap/sync-channel.js';
 export interface RestoreRequest {
   /** `criu restore …` arguments (without "criu") */
   criuArgs: string[];
+  /** --criu: the binary the helper execs (a name is looked up on $PATH) */
+  criuBinary?: string;
   /** the rootfs, and where the helper binds it for criu's --root */
   rootfs: string;
   criuRoot: string;
@@ -37,7 +39,7 @@ export async function restoreWithHelper(request: RestoreRequest): Promise<Restor
   const stdio: StdioOptions = ['inherit', 'inherit', 'inherit', ...request.extraFds];
   const syncFd = stdio.length;
   stdio.push('pipe');
-  const args = ['criu-restore', ...(request.foreground ? ['--foreground'] : []), '--root-bind', `${request.rootfs}:${request.criuRoot}`, '--pid-file', request.pidFile, '--', 'criu', ...request.criuArgs];
+  const args = ['criu-restore', ...(request.foreground ? ['--foreground'] : []), '--root-bind', `${request.rootfs}:${request.criuRoot}`, '--pid-file', request.pidFile, '--', request.criuBinary ?? 'criu', ...request.criuArgs];
   const helper = spawn(helperPath(), args, { stdio, env: { ...process.env, [ENV.syncFd]: String(syncFd) }, argv0: 'orch-init' });
   const pid = await new Promise<number>((resolve, reject) => {
     helper.once('spawn', () => resolve(helper.pid ?? 0));

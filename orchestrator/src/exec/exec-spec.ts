@@ -15,9 +15,8 @@ export function execSpec(container: Spec, process: unknown, source: string): Spe
   if (typeof process !== 'object' || process === null || Array.isArray(process)) {
     throw new OrchError('invalid-argument', `${source}: process property must not be empty`);
   }
-  const given = process as Record<string, unknown>;
-  // Go's decoder leaves an absent user at uid 0, gid 0; the schema would want it spelled out.
-  const candidate: Record<string, unknown> = { ...given, user: given['user'] ?? { uid: 0, gid: 0 } };
+  // an absent user is uid 0, gid 0 (validateConfig fills it in, as runc's Go decoder leaves it)
+  const candidate: Record<string, unknown> = { ...(process as Record<string, unknown>) };
   const cwd = candidate['cwd'];
   if (cwd === undefined || cwd === '') throw new OrchError('invalid-argument', 'Cwd property must not be empty');
   if (typeof cwd === 'string' && !posix.isAbsolute(cwd)) throw new OrchError('invalid-argument', 'Cwd must be an absolute path');

@@ -55,6 +55,7 @@ export function subCgroupPlacement(p: CgroupPlacement, sub: Readonly<Record<stri
 function inside(base: string, path: string): string {
   const dir = join(base, path);
   const rel = relative(base, dir);
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new OrchError('invalid-argument', `bad sub cgroup path: ${path}`);
+  // runc's words; "..x" is a name, not a way up
+  if (rel === '..' || rel.startsWith('../') || isAbsolute(rel)) throw new OrchError('invalid-argument', `${path} is not a sub cgroup path`);
   return dir;
 }

@@ -12,7 +12,7 @@ export function hooksOf(spec: Spec, name: HookName): NonNullable<NonNullable<Spe
 
 /**
  * Runs the `name` hooks one after the other (runtime-spec: in the listed order); the first
- * failure stops them and is thrown as runc words it: "error running <name> hook #<i>: <why>".
+ * failure stops them and is thrown as runc words it: "<name>: error running hook #<i>: <why>".
  * They run in the runtime namespace, from the bundle directory (where runc has chdir'd).
  */
 export async function runHooks(spec: Spec, name: HookName, state: HookState, cwd?: string): Promise<void> {
@@ -20,7 +20,7 @@ export async function runHooks(spec: Spec, name: HookName, state: HookState, cwd
     try {
       await runHook(hook, state, usableDir(cwd));
     } catch (err) {
-      throw new OrchError('init-failed', `error running ${name} hook #${index}: ${(err as Error).message}`, { cause: err });
+      throw new OrchError('init-failed', `${name}: error running hook #${index}: ${(err as Error).message}`, { cause: err });
     }
   }
 }
@@ -34,7 +34,7 @@ export async function runHooksWarning(spec: Spec, name: HookName, state: HookSta
     try {
       await runHook(hook, state, usableDir(cwd));
     } catch (err) {
-      logger().warn(`error running ${name} hook #${index}: ${(err as Error).message}`);
+      logger().warn(`${name}: error running hook #${index}: ${(err as Error).message}`);
     }
   }
 }

@@ -4,7 +4,8 @@
  */
 export type LogFormat = 'text' | 'json';
 /** logrus' level names ("warning", not "warn"). */
-export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface LogEntry {
   level: LogLevel;

@@ -4,6 +4,7 @@ export const PROTOCOL_VERSION = 1;
 
 export const ENV = {
   syncFd: '_ORCH_SYNC_FD',
+  logFd: '_ORCH_LOG_FD',
   logLevel: '_ORCH_LOG_LEVEL',
   seccompAgentFd: '_ORCH_SECCOMP_AGENT_FD',
 } as const;

@@ -15,15 +15,17 @@ const C = 'cpu';
 const DEFAULT_PERIOD = 100000;
 
 /**
- * v1 cpu.shares [2, 262144] onto v2 cpu.weight [1, 10000], linearly (runc up to 1.3, crun):
- * 1 + ((shares - 2) * 9999) / 262142, integer division; 0 is "unset". Out-of-range shares are
- * clamped (the kernel clamps them on v1 too).
+ * v1 cpu.shares [2, 262144] onto v2 cpu.weight [1, 10000] as runc 1.3.2 and crun 1.23 map them:
+ * a quadratic in log2(shares) that sends 2 to 1, 1024 (the default) to 100 (the default) and
+ * 262144 to 10000, rounded up; 0 is "unset". Out-of-range shares are clamped (the kernel clamps
+ * them on v1 too). The old linear map gave the default shares weight 39.
  */
 export function cpuSharesToWeight(shares: number): number {
   if (shares === 0) return 0;
   if (shares <= 2) return 1;
   if (shares >= 262144) return 10000;
-  return 1 + Math.floor(((shares - 2) * 9999) / 262142);
+  const l = Math.log2(shares);
+  return Math.ceil(10 ** ((l * l + 125 * l) / 612 - 7 / 34));
 }
 
 export function cpuV2IsSet(cpu: LinuxCpu | undefined): boolean {

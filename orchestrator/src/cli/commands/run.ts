@@ -1,5 +1,4 @@
 import { runContainer } from '../../api/run.js';
-import { OrchError } from '../../errors/orch-error.js';
 import type { FlagTable } from '../args.js';
 import { exactArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
@@ -10,8 +9,8 @@ const RUN_FLAGS = {
   ...CREATE_FLAGS,
   detach: { kind: 'bool', alias: 'd', usage: 'return once the process runs instead of waiting for it' },
   tty: { kind: 'bool', alias: 't', usage: 'give the process a terminal, as process.terminal: true (an orch extension)' },
-  keep: { kind: 'bool', usage: 'keep the container after it exits (not supported yet)' },
-  'no-subreaper': { kind: 'bool', usage: 'do not reap orphaned processes (not supported yet)' },
+  keep: { kind: 'bool', usage: 'keep the container (stopped) after its process exits, for `delete` to remove' },
+  'no-subreaper': { kind: 'bool', usage: "do not adopt the container's orphaned processes (the caller's subreaper gets them)" },
 } as const satisfies FlagTable;
 
 export const command = defineCommand({
@@ -24,9 +23,13 @@ export const command = defineCommand({
   flags: RUN_FLAGS,
   run: async (ctx, flags, args) => {
     exactArgs('run', args, 1);
-    if (flags.keep) throw new OrchError('unsupported', '--keep is not supported yet');
-    if (flags['no-subreaper']) throw new OrchError('unsupported', '--no-subreaper is not supported yet');
-    const opts = { ...createOptionsFrom(ctx, flags, args[0] as string), detach: flags.detach, ...(flags.tty ? { terminal: true } : {}) };
+    const opts = {
+      ...createOptionsFrom(ctx, flags, args[0] as string),
+      detach: flags.detach,
+      ...(flags.tty ? { terminal: true } : {}),
+      ...(flags.keep ? { keep: true } : {}),
+      ...(flags['no-subreaper'] ? { noSubreaper: true } : {}),
+    };
     return withFailedPrefix('run', () => runContainer(opts));
   },
 });
