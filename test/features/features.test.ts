@@ -28,8 +28,7 @@ test('features prints runtime-spec features JSON as runc does: four-space indent
   t.true(f.linux.mountExtensions.idmap.enabled);
   t.regex(f.annotations['io.github.seccomp.libseccomp.version'] ?? '', /^\d+\.\d+\.\d+$/);
   t.true(f.linux.cgroup.systemd);
-  // not in this build: said so, not claimed
-  t.false(f.linux.intelRdt.enabled);
+  t.true(f.linux.intelRdt.enabled);
   // runc 1.4's additions
   t.deepEqual(f.potentiallyUnsafeConfigAnnotations, ['org.systemd.property.', 'org.criu.config']);
   t.true(f.linux.memoryPolicy.modes.includes('MPOL_BIND'));

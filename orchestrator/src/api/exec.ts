@@ -96,8 +96,11 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
       config,
       rootlessEuid,
       bootstrap: joinBootstrap(record, { rootlessEuid }),
-      // Every stage, and so the process, is born in the container's cgroup.
-      beforeBootstrap: (helperPid) => joinCgroup(cgroup, helperPid),
+      // Every stage, and so the process, is born in the container's cgroup (and resctrl group).
+      beforeBootstrap: async (helperPid) => {
+        if (record.cgroup.intelRdt) (await import('../intelrdt/rdt-group.js')).joinRdtGroup(record.cgroup.intelRdt, helperPid);
+        joinCgroup(cgroup, helperPid);
+      },
       ...(opts.stdio ? { stdio: opts.stdio } : {}),
       ...(seccompAgent ? { seccompAgent } : {}),
     });

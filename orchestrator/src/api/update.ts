@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { findResctrl, type Resctrl } from '../intelrdt/resctrl.js';
+import type { ContainerRecord } from '../state/container-record.js';
 import { updateContainerCgroup } from '../cgroups/container-cgroup.js';
 import { mergeResourceUpdate } from '../cgroups/update-merge.js';
 import { validateConfig } from '../config/load-config.js';
@@ -28,10 +28,10 @@ export interface UpdateOptions extends RuntimeOptions {
  */
 export async function updateContainer(opts: UpdateOptions): Promise<void> {
   validateContainerId(opts.id);
-  checkIntelRdt(opts);
+  const resctrl = checkIntelRdt(opts);
   const store = new StateStore(opts.root);
   await store.withLock(opts.id, async () => {
-    const record = store.read(opts.id);
+    let record = store.read(opts.id);
     if (containerStatus(record, store) === 'stopped') throw new OrchError('bad-state', 'container not running');
     if (opts.resources.memory?.kernel !== undefined || opts.resources.memory?.kernelTCP !== undefined) {
       logger().warn('Kernel memory settings are ignored and will be removed');
@@ -49,6 +49,7 @@ export async function updateContainer(opts: UpdateOptions): Promise<void> {
       }
       throw err;
     }
+    if (resctrl) record = await updateIntelRdt(record, opts, resctrl);
     store.write({ ...record, config: { ...record.config, linux: { ...record.config.linux, resources: next } } });
   });
 }
@@ -75,24 +76,29 @@ export function parseResources(text: string, source: string): LinuxResources {
   }
 }
 
-/** runc's refusals for the RDT flags; orch does not manage Intel RDT groups at all. */
-function checkIntelRdt(opts: UpdateOptions): void {
+/** runc's refusals for the RDT flags, before anything changes: the host must have what they set. */
+function checkIntelRdt(opts: UpdateOptions): Resctrl | undefined {
   const l3 = opts.l3CacheSchema ?? '';
   const mb = opts.memBwSchema ?? '';
-  if (l3 === '' && mb === '') return;
-  const resctrl = resctrlMount();
-  if (l3 !== '' && (resctrl === undefined || !existsSync(join(resctrl, 'info/L3')))) throw new OrchError('unsupported', 'Intel RDT/CAT: l3 cache schema is not enabled');
-  if (mb !== '' && (resctrl === undefined || !existsSync(join(resctrl, 'info/MB')))) throw new OrchError('unsupported', 'Intel RDT/MBA: memory bandwidth schema is not enabled');
-  throw new OrchError('unsupported', 'updating Intel RDT schemas is not supported by orch');
+  if (l3 === '' && mb === '') return undefined;
+  const resctrl = findResctrl();
+  if (l3 !== '' && !resctrl?.cat) throw new OrchError('unsupported', 'Intel RDT/CAT: l3 cache schema is not enabled');
+  if (mb !== '' && !resctrl?.mba) throw new OrchError('unsupported', 'Intel RDT/MBA: memory bandwidth schema is not enabled');
+  return resctrl;
 }
 
-function resctrlMount(): string | undefined {
-  try {
-    const line = readFileSync('/proc/self/mountinfo', 'utf8')
-      .split('\n')
-      .find((l) => / - resctrl /.test(l));
-    return line?.split(' ')[4];
-  } catch {
-    return undefined;
+/**
+ * runc's update of the RDT schemas: a container made without linux.intelRdt gets a group of its
+ * own now (its init joins it), then the new schemas are written. Returns the record to keep.
+ */
+async function updateIntelRdt(record: ContainerRecord, opts: UpdateOptions, resctrl: Resctrl): Promise<ContainerRecord> {
+  const { createRdtGroup, joinRdtGroup, writeSchemata } = await import('../intelrdt/rdt-group.js');
+  const intelRdt = { ...record.config.linux?.intelRdt, l3CacheSchema: opts.l3CacheSchema ?? '', memBwSchema: opts.memBwSchema ?? '' };
+  let placement = record.cgroup.intelRdt;
+  if (!placement) {
+    placement = createRdtGroup({}, record.id, resctrl);
+    joinRdtGroup(placement, record.initPid);
   }
+  writeSchemata(placement, intelRdt);
+  return { ...record, cgroup: { ...record.cgroup, intelRdt: placement }, config: { ...record.config, linux: { ...record.config.linux, intelRdt } } };
 }

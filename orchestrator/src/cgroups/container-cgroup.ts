@@ -32,6 +32,30 @@ export interface SetUpOptions {
  * process in it (a scope cannot exist empty).
  */
 export async function setUpContainerCgroup(spec: Spec, id: string, options: SetUpOptions): Promise<ContainerCgroup> {
+  const intelRdt = spec.linux?.intelRdt;
+  if (!intelRdt) return setUpCgroup(spec, id, options);
+  // resctrl first: a host without it refuses the config before any cgroup exists
+  const { createRdtGroup, joinRdtGroup, removeRdtGroup } = await import('../intelrdt/rdt-group.js');
+  const rdt = createRdtGroup(intelRdt, id);
+  let cgroup: ContainerCgroup;
+  try {
+    cgroup = await setUpCgroup(spec, id, options);
+  } catch (err) {
+    removeRdtGroup(rdt);
+    throw err;
+  }
+  cgroup.placement.intelRdt = rdt;
+  return {
+    placement: cgroup.placement,
+    join: async (pid) => {
+      joinRdtGroup(rdt, pid);
+      await cgroup.join(pid);
+    },
+    release: () => cgroup.release(),
+  };
+}
+
+async function setUpCgroup(spec: Spec, id: string, options: SetUpOptions): Promise<ContainerCgroup> {
   const deviceNodes = spec.linux?.devices ?? [];
   if (options.systemd) {
     const { prepareSystemdUnit } = await import('./systemd/systemd-cgroup.js');
@@ -52,14 +76,18 @@ export async function setUpContainerCgroup(spec: Spec, id: string, options: SetU
   return { placement, join: (pid) => Promise.resolve(joinCgroup(placement, pid)), release: () => undefined };
 }
 
-/** Kills what is left in the cgroup and removes it (and the systemd unit). */
+/** Kills what is left in the cgroup and removes it (and the systemd unit), then the resctrl group. */
 export async function removeContainerCgroup(p: CgroupPlacement): Promise<void> {
   if (p.systemd !== undefined) {
     const { destroySystemdUnit } = await import('./systemd/systemd-cgroup.js');
     await destroySystemdUnit(p);
-    return;
+  } else {
+    destroyCgroup(p);
   }
-  destroyCgroup(p);
+  if (p.intelRdt) {
+    const { removeRdtGroup } = await import('../intelrdt/rdt-group.js');
+    removeRdtGroup(p.intelRdt);
+  }
 }
 
 /** Writes a container's new resources (device rules aside), through its driver. */

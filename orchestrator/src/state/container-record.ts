@@ -1,4 +1,5 @@
 import type { Spec } from '../config/spec-types.js';
+import type { RdtPlacement } from '../intelrdt/rdt-group.js';
 
 /** OCI status values plus runc's "paused". */
 export type ContainerStatus = 'creating' | 'created' | 'running' | 'paused' | 'stopped';
@@ -10,6 +11,8 @@ export interface CgroupPlacement {
   paths: Record<string, string>;
   /** --systemd-cgroup: the transient unit systemd made for the container */
   systemd?: { unit: string; slice: string; rootless: boolean };
+  /** linux.intelRdt: the container's resctrl group, removed with the cgroup */
+  intelRdt?: RdtPlacement;
 }
 
 /** What orch persists in <root>/<id>/state.json. */
