@@ -20,6 +20,7 @@
 
 #include "../console/console.h"
 #include "../mounts/mounts.h"
+#include "../network/net_devices.h"
 #include "../process/process.h"
 #include "../sync/sync.h"
 #include "host_namespaces.h"
@@ -275,8 +276,12 @@ int stage0_run(int sync_fd, const char *mode)
 		close(ctx.cfg.console_socket);
 
 	stage1 = stage1_pid;
-	if (run_stage1(&ctx, &err) < 0 || pidfd_socket_send(&ctx, stage2_pid, &err) < 0 ||
-	    send_pids(&ctx, stage1, &err) < 0)
+	if (run_stage1(&ctx, &err) < 0)
+		return fail(&ctx, &err);
+	/* The init's network namespace exists and the init waits: host links go in now. */
+	if (!joining(&ctx) && net_devices_move(cfg_get(ctx.cfg.spec, "linux"), stage2_pid, &err) < 0)
+		return fail(&ctx, &err);
+	if (pidfd_socket_send(&ctx, stage2_pid, &err) < 0 || send_pids(&ctx, stage1, &err) < 0)
 		return fail(&ctx, &err);
 	/* Released only after procPids, so the init cannot write to the socket before we have. */
 	if (stage_send(ctx.chan2[0], STAGE_RELEASE, 0, NULL, &err) < 0)

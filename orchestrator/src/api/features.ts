@@ -42,7 +42,7 @@ interface HelperFeatures {
  * What this build of orch supports, true of it rather than copied from runc: the hook kinds it
  * runs, the namespaces its helper creates and joins, and (asked of the helper, whose parsers
  * decide) capabilities, mount options and the seccomp vocabulary. Not implemented here, and so
- * false: moving network devices (linux.netDevices), the rootless systemd driver.
+ * false: the rootless systemd driver.
  */
 export function features(): Features {
   const helper = helperFeatures();
@@ -62,7 +62,8 @@ export function features(): Features {
       // this build places containers in resctrl groups (intelrdt/); the host may still lack resctrl
       intelRdt: { enabled: true },
       mountExtensions: { idmap: { enabled: helper.mountOptions.includes('idmap') } },
-      netDevices: { enabled: false },
+      // the helper moves them with rtnetlink (network/net_devices.c)
+      netDevices: { enabled: true },
       // linux.memoryPolicy is set with set_mempolicy by the helper (process/memory_policy.c)
       memoryPolicy: { modes: [...memoryPolicyModes], flags: [...memoryPolicyFlags] },
     },

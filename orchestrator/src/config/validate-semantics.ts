@@ -127,6 +127,8 @@ export function validateSemantics(spec: Spec, options: SemanticOptions = {}): vo
     if (host.euid() !== 0) throw invalidConfig(['linux', 'netDevices'], 'not supported for rootless containers');
     for (const [name, device] of Object.entries(linux.netDevices)) {
       if (!validDeviceName(name)) throw invalidConfig(['linux', 'netDevices', name], 'invalid network device name');
+      // the helper looks it up again when it moves it; this is the clear, early error
+      if (!host.exists(`/sys/class/net/${name}`)) throw invalidConfig(['linux', 'netDevices', name], 'no such network device on the host');
       if (device.name !== undefined && device.name !== '' && !validDeviceName(device.name)) {
         throw invalidConfig(['linux', 'netDevices', name, 'name'], `invalid network device name ${shown(device.name)}`);
       }
