@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { hostDir, hostMount, mountAt, parseMountinfo, runScript, withUserns } from './helpers/container.js';
@@ -165,4 +165,26 @@ test('per-mount propagation: shared, slave, private and unbindable show in the c
   t.false(mountAt(entries, '/mnt/p-slave')!.tags.some((tag) => tag.startsWith('shared:')), run.stdout);
   t.deepEqual(mountAt(entries, '/mnt/p-private')!.tags, []);
   t.deepEqual(mountAt(entries, '/mnt/p-unbindable')!.tags, ['unbindable']);
+});
+
+test('in a user namespace, a bind whose source only the host\'s root can reach is opened on the host side', (t) => {
+  // /private is 0700 root: the container's root (host uid 100000) could not look up what is in it
+  const dir = hostDir(t);
+  const privateDir = join(dir, 'private');
+  mkdirSync(join(privateDir, 'data'), { recursive: true });
+  chmodSync(privateDir, 0o700);
+  writeFileSync(join(privateDir, 'data', 'file'), 'reached\n');
+  chmodSync(join(privateDir, 'data', 'file'), 0o644);
+  const run = runScript('cat /data/file; touch /data/x 2>/dev/null && echo WROTE; grep " /data " /proc/self/mountinfo | cut -d" " -f6', (b) => {
+    withUserns(b);
+    mkdirSync(join(b.rootfs, 'data')); // the rootfs is the host root's: its root cannot mkdir there
+    b.spec.mounts!.push({ destination: '/data', type: 'bind', source: join(privateDir, 'data'), options: ['rbind', 'ro'] });
+  });
+  t.is(run.status, 0, run.stderr);
+  const [content, options] = run.stdout.trim().split('\n');
+  t.is(content, 'reached');
+  t.false(run.stdout.includes('WROTE'));
+  t.regex(options ?? '', /^ro[,$]?/);
+  // nothing mounted or left on the host by the clone
+  t.false(readFileSync('/proc/self/mountinfo', 'utf8').includes(`${privateDir}/data `));
 });

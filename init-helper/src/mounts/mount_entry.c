@@ -55,7 +55,7 @@ int mount_propagate(struct mount_ctx *ctx, const struct mount_req *req, int *dst
 		/* Onto the fd itself: no path is looked up again. */
 		if (move_mount(*req->tree_fd, "", *dst_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 			*mount_errno = errno;
-			return orch_fail(err, errno, "move the id-mapped mount of %s into place", req->source);
+			return orch_fail(err, errno, "move the mount of %s made on the host side into place", req->source);
 		}
 	} else if (mount(req->source, procfd_path(*dst_fd, target), bind ? NULL : req->type, flags,
 			 req->opts.data) < 0) {

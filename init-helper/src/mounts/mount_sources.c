@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -58,11 +59,18 @@ static int mapping_userns(const struct init_config *cfg, json_object *m, struct 
 	return fd;
 }
 
-static int make_idmapped_tree(const struct init_config *cfg, json_object *m, const struct mount_opts *opts,
-			      struct orch_error *err)
+/*
+ * A detached clone of the bind source, made here on the host, which the init moves into place:
+ * id-mapped (idmap) with the mount's or the container's mappings, or plain for a source the
+ * container's root could not reach from inside its user namespace (runc hands the init such
+ * sources from the host side too).
+ */
+static int make_tree(const struct init_config *cfg, json_object *m, const struct mount_opts *opts, bool idmap,
+		     struct orch_error *err)
 {
 	char buf[PATH_MAX];
 	const char *source = mount_bind_source(cfg, cfg_string(m, "source"), buf, err);
+	int e;
 
 	if (!source)
 		return -1;
@@ -71,19 +79,21 @@ static int make_idmapped_tree(const struct init_config *cfg, json_object *m, con
 	if (tree < 0)
 		return orch_fail(err, errno, "open_tree(OPEN_TREE_CLONE) %s", source);
 
-	int userns = mapping_userns(cfg, m, err);
-	if (userns < 0) {
-		close(tree);
-		return -1;
-	}
-	struct mount_attr idmap = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
-	int r = mount_setattr(tree, "", AT_EMPTY_PATH | (opts->idmap_recursive ? AT_RECURSIVE : 0), &idmap, sizeof idmap);
-	int e = errno;
-	close(userns);
-	if (r < 0) {
-		close(tree);
-		return orch_fail(err, e, "id-map %s%s", source,
-				 e == EINVAL ? " (does its filesystem support id-mapped mounts?)" : "");
+	if (idmap) {
+		int userns = mapping_userns(cfg, m, err);
+		if (userns < 0) {
+			close(tree);
+			return -1;
+		}
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+		int r = mount_setattr(tree, "", AT_EMPTY_PATH | (opts->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof attr);
+		e = errno;
+		close(userns);
+		if (r < 0) {
+			close(tree);
+			return orch_fail(err, e, "id-map %s%s", source,
+					 e == EINVAL ? " (does its filesystem support id-mapped mounts?)" : "");
+		}
 	}
 	/* The clone is a peer of the host's mount when that one is shared: make it a slave (or
 	 * private, with a private root propagation), so that nothing mounted below it in the
@@ -94,12 +104,27 @@ static int make_idmapped_tree(const struct init_config *cfg, json_object *m, con
 	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &prop, sizeof prop) < 0) {
 		e = errno;
 		close(tree);
-		return orch_fail(err, e, "make the id-mapped clone of %s %s", source, private ? "private" : "a slave");
+		return orch_fail(err, e, "make the clone of %s %s", source, private ? "private" : "a slave");
 	}
 	return tree;
 }
 
-int mount_sources_prepare(const struct init_config *cfg, struct orch_error *err)
+/* A bind in a new user namespace whose source the container's root cannot look up. */
+static bool unreachable_in_userns(const struct init_config *cfg, json_object *m, const char *uid_map,
+				  const char *gid_map)
+{
+	char buf[PATH_MAX];
+	struct orch_error ignored;
+	const char *source;
+
+	if (!(cfg->clone_flags & CLONE_NEWUSER) || uid_map == NULL || gid_map == NULL)
+		return false;
+	source = mount_bind_source(cfg, cfg_string(m, "source"), buf, &ignored);
+	return source != NULL && !userns_root_can_reach(source, uid_map, gid_map);
+}
+
+int mount_sources_prepare(const struct init_config *cfg, const char *uid_map, const char *gid_map,
+			  struct orch_error *err)
 {
 	json_object *mounts = cfg_get(cfg->spec, "mounts");
 	size_t n = mounts && json_object_is_type(mounts, json_type_array) ? json_object_array_length(mounts) : 0;
@@ -119,7 +144,8 @@ int mount_sources_prepare(const struct init_config *cfg, struct orch_error *err)
 		if (mount_is_idmapped(m, &opts) && !bind) {
 			ret = orch_fail(err, 0, "mount %zu (%s): id-mapped mounts are only supported for bind mounts", i,
 					destination ? destination : "");
-		} else if (mount_is_idmapped(m, &opts)) {
+		} else if (bind && (mount_is_idmapped(m, &opts) || unreachable_in_userns(cfg, m, uid_map, gid_map))) {
+			bool idmap = mount_is_idmapped(m, &opts);
 			if (!trees) {
 				trees = malloc(n * sizeof *trees);
 				if (!trees) {
@@ -130,9 +156,10 @@ int mount_sources_prepare(const struct init_config *cfg, struct orch_error *err)
 				for (size_t j = 0; j < n; j++)
 					trees[j] = -1;
 			}
-			trees[i] = make_idmapped_tree(cfg, m, &opts, err);
+			trees[i] = make_tree(cfg, m, &opts, idmap, err);
 			if (trees[i] < 0)
-				ret = orch_wrap(err, "mount %zu (%s): id-mapped mount: ", i, destination ? destination : "");
+				ret = orch_wrap(err, "mount %zu (%s): %s", i, destination ? destination : "",
+						idmap ? "id-mapped mount: " : "");
 		}
 		mount_options_free(&opts);
 	}

@@ -152,10 +152,17 @@ int check_proc_mount(const char *rel, const struct mount_req *req, struct orch_e
 /*
  * Stage-0 (host root, host namespaces) makes the detached mount trees the container cannot make
  * itself: id-mapped binds (open_tree(OPEN_TREE_CLONE) + mount_setattr(MOUNT_ATTR_IDMAP) need
- * privilege over the source filesystem). The init inherits the fds across fork and moves each
- * tree onto its destination.
+ * privilege over the source filesystem), and, with a new user namespace, binds of sources its
+ * root cannot look up (a directory only the host's root may enter). The init inherits the fds
+ * across fork and moves each tree onto its destination.
  */
-int mount_sources_prepare(const struct init_config *cfg, struct orch_error *err);
+int mount_sources_prepare(const struct init_config *cfg, const char *uid_map, const char *gid_map,
+			  struct orch_error *err);
+
+/* host_reach.c: whether the root of a user namespace with these id maps ("inside outside count"
+ * lines) can look up path: search permission on every directory on the way, with its
+ * capabilities counting only over inodes whose owner and group it maps. */
+bool userns_root_can_reach(const char *path, const char *uid_map, const char *gid_map);
 /* The tree prepared for spec.mounts[index], or NULL. */
 const int *mount_source_tree(int index);
 /* Closes every prepared tree (those not moved into place are dissolved). */

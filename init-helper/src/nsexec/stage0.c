@@ -174,7 +174,7 @@ static int prepare(struct stage_context *ctx, struct orch_error *err)
 		return -1;
 	/* Id-mapped mounts need the host's privilege over their source: made here, moved into
 	 * place by the init. */
-	if (!joining(ctx) && mount_sources_prepare(&ctx->cfg, err) < 0)
+	if (!joining(ctx) && mount_sources_prepare(&ctx->cfg, ctx->boot.uid_map, ctx->boot.gid_map, err) < 0)
 		return orch_wrap(err, "rootfs: ");
 	if (console_open(ctx, err) < 0 || pidfd_socket_open(ctx, err) < 0)
 		return -1;
