@@ -143,8 +143,7 @@ test.serial('every client invocation of a container command parses, then names t
   t.is((await orch('--root', root, 'features')).status, 0);
 });
 
-test.serial('create/run refuse what orch cannot do yet, clearly', async (t) => {
-  t.is(errorLine(await orch('--root', root, 'run', '--keep', 'c1')), '--keep is not supported yet');
+test.serial('create/run refuse bad flag values clearly', async (t) => {
   t.is(errorLine(await orch('--root', root, 'create', '--preserve-fds', 'x', 'c1')), 'invalid value "x" for flag -preserve-fds: parse error');
   t.is(errorLine(await orch('--root', root, 'create', '--preserve-fds', '-1', 'c1')), 'invalid value "-1" for flag -preserve-fds: must not be negative');
 });
