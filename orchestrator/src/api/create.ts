@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { launchInit, type LaunchedInit } from '../bootstrap/launch-init.js';
 import type { InitConfig } from '../bootstrap/init-config.js';
 import type { ContainerRecord } from '../state/container-record.js';
+import { processRef, selfRef, type IntentRecord } from '../state/intent.js';
 import { StateStore } from '../state/state-store.js';
 import { readProcessStartTime } from '../state/process-start-time.js';
 import { validateContainerId } from '../state/container-id.js';
@@ -67,7 +68,14 @@ export async function createContainer(opts: CreateOptions, mode: CreateMode = { 
 
 async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, bundle: string, rootfs: string, mode: CreateMode): Promise<CreatedContainer> {
   const { foreground } = mode;
-  store.claim(opts.id);
+  // Before each side effect, what it is about to make: a create killed at any point leaves a
+  // record that `delete` cleans up from (state.json replaces it once the container exists).
+  let intent: IntentRecord = { id: opts.id, ociVersion: String(spec.ociVersion), bundle, created: createdNow(), creator: selfRef() };
+  store.claim(opts.id, intent);
+  const recordIntent = (more: Partial<IntentRecord>): void => {
+    intent = { ...intent, ...more };
+    store.writeIntent(intent);
+  };
   const annotations = (spec.annotations ?? {}) as Record<string, string>;
   // Undo steps, run last-first when create fails; poststop last, as after a delete (runc's destroy).
   const cleanups: Array<() => void | Promise<void>> = [
@@ -86,7 +94,11 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
 
   try {
     const rootless = process.geteuid?.() !== 0;
-    const setUp = await setUpContainerCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false, rootless });
+    const setUp = await setUpContainerCgroup(spec, opts.id, {
+      systemd: opts.systemdCgroup ?? false,
+      rootless,
+      onPlanned: (placement) => recordIntent({ cgroup: placement }),
+    });
     const cgroup = setUp.placement;
     cleanups.push(() => removeContainerCgroup(cgroup)); // kills what is left in it first
 
@@ -114,13 +126,19 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       init = await launchInit({
         config,
         rootlessEuid: rootless,
-        beforeBootstrap: (helperPid) => setUp.join(helperPid),
+        beforeBootstrap: (helperPid) => {
+          const helper = processRef(helperPid);
+          if (helper) recordIntent({ helper });
+          return setUp.join(helperPid);
+        },
         ...(seccompAgent ? { seccompAgent } : {}),
       });
     } finally {
       seccompAgent?.destroy(); // the helper holds its own copy
       setUp.release();
     }
+    const initRef = processRef(init.pid);
+    if (initRef) recordIntent({ init: initRef });
     cleanups.push(async () => {
       try {
         process.kill(init.pid, 'SIGKILL');
@@ -154,6 +172,9 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       await answerSeccompRequest(init.channel, state);
     }
     await init.channel.expectEnd('the init to block on the exec fifo');
+    // detached, stage-0 and the init have closed the log channel by now; in the foreground
+    // stage-0 keeps it until the container exits (run flushes it then)
+    if (!foreground) await init.logFlushed();
     if (opts.pidFile) writePidFile(opts.pidFile, init.pid);
     return { record, init };
   } catch (err) {

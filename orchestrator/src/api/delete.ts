@@ -8,6 +8,8 @@ import { containerStatus } from '../state/container-status.js';
 import { validateContainerId } from '../state/container-id.js';
 import { NOT_FOUND, StateStore } from '../state/state-store.js';
 import { runPoststopHooks } from '../hooks/poststop.js';
+import { destroyHalfMade } from '../lifecycle/destroy-half-made.js';
+import { halfMadeStatus } from '../lifecycle/half-made.js';
 import type { RuntimeOptions } from './options.js';
 
 export interface DeleteOptions extends RuntimeOptions {
@@ -21,8 +23,9 @@ const KILL_WAIT_MS = 10_000;
 
 /**
  * `delete`, with runc's rules: a stopped container is cleaned up; a created one (never started)
- * is killed and cleaned up without --force; a running or paused one needs --force. Clean up means:
- * whatever is left in the cgroup is killed, the cgroup removed, then the state dir.
+ * is killed and cleaned up without --force; a running or paused one needs --force; one whose
+ * create was killed half-way is cleaned up from its intent record. Clean up means: whatever is
+ * left in the cgroup is killed, the cgroup removed, then the state dir.
  * `delete --force` of an unknown id succeeds, as podman and CRI-O expect.
  */
 export async function deleteContainer(opts: DeleteOptions): Promise<void> {
@@ -38,7 +41,16 @@ export async function deleteContainer(opts: DeleteOptions): Promise<void> {
       record = store.read(opts.id);
     } catch (err) {
       if (!(err instanceof OrchError) || err.code !== 'not-found') throw err;
-      // a dir without state.json: a create that died half-way; nothing else to clean up
+      // no state.json: a create that has not finished, or was killed half-way
+      const intent = store.readIntent(opts.id);
+      if (intent && halfMadeStatus(intent) === 'creating' && !opts.force) {
+        throw new OrchError('bad-state', `cannot delete container ${opts.id} that is not stopped: creating`);
+      }
+      if (intent) {
+        await destroyHalfMade(store, intent);
+        return;
+      }
+      // a bare dir (an older orch's interrupted create): nothing else to clean up; runc's answer
       store.remove(opts.id);
       if (opts.force) return;
       throw err;

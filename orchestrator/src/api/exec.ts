@@ -126,6 +126,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
     init.channel.close();
     if (opts.pidFile) writePidFile(opts.pidFile, init.pid);
     const { status: exitStatus } = await init.exited;
+    await init.logFlushed(); // stage-0 has gone: the channel is closed, its last lines in
     return detach ? 0 : exitStatus;
   } finally {
     forwarder?.stop();

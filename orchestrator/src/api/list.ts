@@ -6,11 +6,12 @@ import { containerStatus } from '../state/container-status.js';
 import { ownerNames } from '../state/owner-name.js';
 import { StateStore } from '../state/state-store.js';
 import { toStateOutput } from '../state/state-output.js';
+import { halfMadeState } from '../lifecycle/half-made.js';
 import type { RuntimeOptions } from './options.js';
 
 /**
- * `list`: every container under root, sorted by id, with OWNER from the state dir's uid. A dir
- * that cannot be read (a create in progress has no state.json yet) is skipped, as runc does.
+ * `list`: every container under root, sorted by id, with OWNER from the state dir's uid. A create
+ * in progress, or killed half-way, shows from its intent record ("creating" / "stopped").
  */
 export function listContainers(opts: RuntimeOptions): StateOutput[] {
   const store = new StateStore(opts.root);
@@ -23,8 +24,10 @@ export function listContainers(opts: RuntimeOptions): StateOutput[] {
       states.push(toStateOutput(record, containerStatus(record, store), ownerOf(uid)));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      // no state.json yet is the normal look of a container being created
-      if (err instanceof OrchError && err.code === 'not-found') logger().debug(`list: skipping ${id}: ${message}`);
+      // no state.json: being created, or left half-made by a killed create (its intent says which)
+      const intent = err instanceof OrchError && err.code === 'not-found' ? store.readIntent(id) : undefined;
+      if (intent) states.push(halfMadeState(intent, ownerOf(statSync(store.dir(id)).uid)));
+      else if (err instanceof OrchError && err.code === 'not-found') logger().debug(`list: skipping ${id}: ${message}`);
       else logger().warn(`list: skipping ${id}: ${message}`);
     }
   }

@@ -36,6 +36,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     releaseExecFifo(store.fifoPath(opts.id));
     await runPoststartHooks(record);
     const { status } = await init.exited;
+    await init.logFlushed();
     return status;
   } finally {
     stopForwarding();

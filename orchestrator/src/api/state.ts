@@ -1,3 +1,5 @@
+import { OrchError } from '../errors/orch-error.js';
+import { halfMadeState } from '../lifecycle/half-made.js';
 import type { StateOutput } from '../state/container-record.js';
 import { containerStatus } from '../state/container-status.js';
 import { validateContainerId } from '../state/container-id.js';
@@ -12,6 +14,14 @@ import type { RuntimeOptions } from './options.js';
 export function containerState(opts: RuntimeOptions & { id: string }): StateOutput {
   validateContainerId(opts.id);
   const store = new StateStore(opts.root);
-  const record = store.read(opts.id);
+  let record;
+  try {
+    record = store.read(opts.id);
+  } catch (err) {
+    // a create in progress, or one killed half-way: what its intent record says
+    const intent = err instanceof OrchError && err.code === 'not-found' ? store.readIntent(opts.id) : undefined;
+    if (intent) return halfMadeState(intent);
+    throw err;
+  }
   return toStateOutput(record, containerStatus(record, store));
 }

@@ -23,6 +23,12 @@ export interface LaunchedInit {
   channel: SyncChannel;
   /** resolves when stage-0 exits; in foreground mode its status is the container's */
   exited: Promise<HelperExit>;
+  /**
+   * Resolves once every line the helper logged is written (its log channel closed: the init
+   * closes it before waiting on the fifo, an exec'd process at exec), or after a second at most:
+   * the log and the sync socket are two streams, and the last lines may trail the sync's end.
+   */
+  logFlushed(): Promise<void>;
 }
 
 export interface LaunchRequest {
@@ -44,8 +50,8 @@ function helperLogLevel(): LogLevel {
   return (['debug', 'info', 'warning'] as const).find((level) => log.enabled(level)) ?? 'error';
 }
 
-/** Lines {"level", "msg"} from the helper, into this process's log at their level. */
-function relayHelperLog(stream: Readable): void {
+/** Lines {"level", "msg"} from the helper, into this process's log at their level; resolves at its end. */
+function relayHelperLog(stream: Readable): Promise<void> {
   let pending = '';
   const emit = (line: string): void => {
     if (line === '') return;
@@ -63,9 +69,15 @@ function relayHelperLog(stream: Readable): void {
     pending = lines.pop() ?? '';
     lines.forEach(emit);
   });
-  stream.on('end', () => emit(pending));
-  // a helper killed mid-line must not become an unhandled error here
-  stream.on('error', () => undefined);
+  return new Promise((resolve) => {
+    stream.on('end', () => {
+      emit(pending);
+      resolve();
+    });
+    // a helper killed mid-line must not become an unhandled error here
+    stream.on('error', () => resolve());
+    stream.on('close', () => resolve());
+  });
 }
 
 function exitPromise(child: ChildProcess): Promise<HelperExit> {
@@ -109,7 +121,12 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
   });
   const exited = exitPromise(helper);
   const logStream = helper.stdio[logFd] as Readable | null;
-  if (logStream) relayHelperLog(logStream);
+  const logEnded = logStream ? relayHelperLog(logStream) : Promise.resolve();
+  const logFlushed = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([logEnded, new Promise<void>((resolve) => (timer = setTimeout(resolve, 1000)))]);
+    clearTimeout(timer);
+  };
   const socket = helper.stdio[syncFd] as (Readable & Writable) | null;
   if (!socket) throw new OrchError('system', 'init helper has no sync socket');
   const channel = new SyncChannel(socket, socket);
@@ -121,7 +138,7 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
     const pids = await channel.expect(SYNC.procPids, 'it reported its pid');
     const pid = Number(pids['pid']);
     if (!Number.isInteger(pid) || pid <= 0) throw new OrchError('init-failed', `init helper reported a bad pid: ${JSON.stringify(pids)}`);
-    return { pid, helper, channel, exited };
+    return { pid, helper, channel, exited, logFlushed };
   } catch (err) {
     helper.kill('SIGKILL');
     await exited;

@@ -24,6 +24,8 @@ export interface SetUpOptions {
   rootless: boolean;
   /** runc's warnings (a cgroup that already holds processes); the log by default */
   warn?: (message: string) => void;
+  /** told what is about to be made (cgroup, unit, resctrl group) before any of it is: the intent record */
+  onPlanned?: (placement: CgroupPlacement) => void;
 }
 
 /**
@@ -36,10 +38,10 @@ export async function setUpContainerCgroup(spec: Spec, id: string, options: SetU
   if (!intelRdt) return setUpCgroup(spec, id, options);
   // resctrl first: a host without it refuses the config before any cgroup exists
   const { createRdtGroup, joinRdtGroup, removeRdtGroup } = await import('../intelrdt/rdt-group.js');
-  const rdt = createRdtGroup(intelRdt, id);
+  const rdt = createRdtGroup(intelRdt, id, undefined, (planned) => options.onPlanned?.({ version: 1, paths: {}, intelRdt: planned }));
   let cgroup: ContainerCgroup;
   try {
-    cgroup = await setUpCgroup(spec, id, options);
+    cgroup = await setUpCgroup(spec, id, { ...options, onPlanned: (placement) => options.onPlanned?.({ ...placement, intelRdt: rdt }) });
   } catch (err) {
     removeRdtGroup(rdt);
     throw err;
@@ -60,11 +62,13 @@ async function setUpCgroup(spec: Spec, id: string, options: SetUpOptions): Promi
   if (options.systemd) {
     const { prepareSystemdUnit } = await import('./systemd/systemd-cgroup.js');
     const unit = await prepareSystemdUnit(spec, id, { rootless: options.rootless, deviceNodes });
+    options.onPlanned?.(unit.placement);
     return { placement: unit.placement, join: (pid) => unit.start(pid), release: () => unit.close() };
   }
   const planned = planCgroup(spec, id);
   // rootless (runc's rule): hierarchies the user cannot write are skipped, device rules too
   checkPreexistingCgroup(planned, options.warn ?? ((message) => logger().warn(message)));
+  options.onPlanned?.(planned);
   const placement = options.rootless && !spec.linux?.cgroupsPath ? createCgroupRootless(planned) : planned;
   if (placement === planned) createCgroup(placement);
   try {

@@ -24,7 +24,12 @@ const AT = 'config.json: linux.intelRdt';
  * memBwSchema and the schemata lines; enableMonitoring adds a monitoring group for the container.
  * `resctrl` is the host's by default; a host without it is refused, naming the field.
  */
-export function createRdtGroup(intelRdt: IntelRdt, id: string, resctrl: Resctrl | undefined = findResctrl()): RdtPlacement {
+export function createRdtGroup(
+  intelRdt: IntelRdt,
+  id: string,
+  resctrl: Resctrl | undefined = findResctrl(),
+  onPlanned?: (placement: RdtPlacement) => void,
+): RdtPlacement {
   const closID = intelRdt.closID ?? '';
   if (closID === '.' || closID === '..' || closID.includes('/')) throw new OrchError('invalid-config', `${AT}.closID: invalid closID ${JSON.stringify(closID)}`);
   if (!resctrl) throw new OrchError('unsupported', `${AT}: Intel RDT is not supported or enabled on this host (no resctrl filesystem is mounted)`);
@@ -34,12 +39,12 @@ export function createRdtGroup(intelRdt: IntelRdt, id: string, resctrl: Resctrl 
 
   const group = join(resctrl.root, closID || id);
   const created = !existsSync(group);
-  const placement: RdtPlacement = { group, created };
+  const placement: RdtPlacement = { group, created, ...(intelRdt.enableMonitoring ? { monitor: join(group, 'mon_groups', id) } : {}) };
+  onPlanned?.(placement);
   try {
     if (created) mkdirSync(group);
     writeSchemata(placement, intelRdt);
-    if (intelRdt.enableMonitoring) {
-      placement.monitor = join(group, 'mon_groups', id);
+    if (placement.monitor) {
       // the kernel makes mon_groups with the group; recursive for a tree that is not the kernel's
       mkdirSync(placement.monitor, { recursive: true });
     }

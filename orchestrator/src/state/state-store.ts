@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import type { ContainerRecord } from './container-record.js';
+import { isAlive, type IntentRecord } from './intent.js';
 import { validateContainerId } from './container-id.js';
 import { acquireLock, acquireLockSync, type LockOptions } from './lock.js';
 import { parseRecord } from './parse-record.js';
@@ -28,6 +29,10 @@ export class StateStore {
     return join(this.dir(id), 'state.json');
   }
 
+  intentPath(id: string): string {
+    return join(this.dir(id), 'intent.json');
+  }
+
   fifoPath(id: string): string {
     return join(this.dir(id), 'exec.fifo');
   }
@@ -44,28 +49,94 @@ export class StateStore {
     }
   }
 
-  /** Makes the container's dir; it existing already is the "id in use" check. */
-  claim(id: string): void {
+  /**
+   * Makes the container's dir; it existing already is the "id in use" check. With an intent, the
+   * dir appears with intent.json already in it (made aside as <id>@claim-*, then renamed), so a
+   * claim killed at any moment leaves either nothing under the id or a record of it.
+   */
+  claim(id: string, intent?: IntentRecord): void {
     const dir = this.dir(id);
     this.ensureRoot();
+    if (!intent) {
+      this.claimDir(id, () => mkdirSync(dir, { mode: 0o711 }));
+      return;
+    }
+    this.removeStaleClaims(id);
+    const aside = `${dir}@claim-${randomHex(8)}`;
     try {
-      mkdirSync(dir, { mode: 0o711 });
+      mkdirSync(aside, { mode: 0o711 });
+      this.writeAtomically(join(aside, 'intent.json'), JSON.stringify(intent));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new OrchError('exists', 'container with given ID already exists');
-      }
-      throw systemError(`create state dir ${dir}`, err);
+      rmSync(aside, { recursive: true, force: true });
+      throw systemError(`create state dir ${aside}`, err);
+    }
+    try {
+      this.claimDir(id, () => renameSync(aside, dir));
+    } finally {
+      rmSync(aside, { recursive: true, force: true });
     }
   }
 
-  /** Atomic replace: a temp file in the same dir, fsync'd, renamed over state.json. */
+  private claimDir(id: string, make: () => void): void {
+    try {
+      make();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTEMPTY') {
+        const intent = this.readIntent(id);
+        if (intent && !isAlive(intent.creator) && !existsSync(this.statePath(id))) {
+          throw new OrchError('exists', `container ${id} was left half-made by an interrupted create: remove it with \`delete ${id}\` first`);
+        }
+        throw new OrchError('exists', 'container with given ID already exists');
+      }
+      throw systemError(`create state dir ${this.dir(id)}`, err);
+    }
+  }
+
+  /** <id>@claim-* dirs of claims killed before their rename (held lock: none is in progress). */
+  private removeStaleClaims(id: string): void {
+    const prefix = `${id}@claim-`;
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.root).filter((name) => name.startsWith(prefix));
+    } catch {
+      return;
+    }
+    for (const name of names) rmSync(join(this.root, name), { recursive: true, force: true });
+  }
+
+  /** Atomic replace of state.json; the intent record it supersedes goes. */
   write(record: ContainerRecord): void {
-    const path = this.statePath(record.id);
+    this.writeAtomically(this.statePath(record.id), JSON.stringify(record));
+    try {
+      unlinkSync(this.intentPath(record.id));
+    } catch {
+      // never written, or gone already
+    }
+  }
+
+  /** Atomic replace of intent.json (a create in progress). */
+  writeIntent(intent: IntentRecord): void {
+    this.writeAtomically(this.intentPath(intent.id), JSON.stringify(intent));
+  }
+
+  /** The intent record of a create that has not written state.json, if any. */
+  readIntent(id: string): IntentRecord | undefined {
+    try {
+      return JSON.parse(readFileSync(this.intentPath(id), 'utf8')) as IntentRecord;
+    } catch {
+      // none, or torn by a crash before the rename (then nothing it named was made yet)
+      return undefined;
+    }
+  }
+
+  /** A temp file in the same dir, fsync'd, renamed over path. */
+  private writeAtomically(path: string, text: string): void {
     const tmp = `${path}.${randomHex(12)}.tmp`;
     try {
       const fd = openSync(tmp, 'wx', 0o600);
       try {
-        writeSync(fd, JSON.stringify(record));
+        writeSync(fd, text);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -113,7 +184,7 @@ export class StateStore {
       throw systemError(`read state root ${this.root}`, err);
     }
     return entries
-      .filter((e) => e.isDirectory())
+      .filter((e) => e.isDirectory() && !e.name.includes('@')) // <id>@claim-*: a claim not made yet
       .map((e) => e.name)
       .sort();
   }
