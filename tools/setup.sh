@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# criu: checkpoint/restore (test/criu runs it in a VM whose kernel it knows); podman, conmon and containerd: test/clients runs orch under its real clients; systemd and dbus:
+# clang and its runtime: the libFuzzer harnesses of test/fuzz (tools/fuzz.sh); criu: checkpoint/restore (test/criu runs it in a VM whose kernel it knows); podman, conmon and containerd: test/clients runs orch under its real clients; systemd and dbus:
 # test/systemd boots a private systemd (never as this machine's init) for the systemd cgroup driver
-packages=(cmake make gcc libc6-dev pkg-config libjson-c-dev libseccomp-dev libcap-dev busybox-static iproute2 procps uidmap podman conmon containerd systemd dbus criu)
+packages=(cmake make gcc clang libclang-rt-14-dev libc6-dev pkg-config libjson-c-dev libseccomp-dev libcap-dev busybox-static iproute2 procps uidmap podman conmon containerd systemd dbus criu)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

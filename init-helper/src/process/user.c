@@ -46,8 +46,12 @@ static int parse_groups(json_object *user, struct user_ids *ids, struct orch_err
 		json_object *g = json_object_array_get_idx(list, i);
 
 		if (!json_object_is_type(g, json_type_int) || json_object_get_int64(g) < 0 ||
-		    json_object_get_int64(g) > ID_MAX)
+		    json_object_get_int64(g) > ID_MAX) {
+			free(ids->groups);
+			ids->groups = NULL;
+			ids->ngroups = 0;
 			return orch_fail(err, 0, "process.user.additionalGids[%zu] is not a gid", i);
+		}
 		ids->groups[i] = (gid_t)json_object_get_int64(g);
 	}
 	return 0;
