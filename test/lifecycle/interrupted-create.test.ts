@@ -10,7 +10,8 @@ import { ORCH_BIN, makeRoot, orch } from '../support/orch-cli.js';
 // (Node's start, validation, the claim, the cgroup, the helper, the init), then `orch delete`
 // without --force, as a careful client cleans up. Nothing may be left, and the id must be usable.
 const root = makeRoot();
-const RUNS = 16;
+/** ORCH_CRASH_RUNS: more runs for a longer pass (tools/crash-test.sh) */
+const RUNS = Number(process.env['ORCH_CRASH_RUNS'] ?? 16);
 
 /** Cgroup dirs named `name` anywhere in the hierarchies (v1: one per controller, v2: one). */
 function cgroupDirs(name: string): string[] {
@@ -99,3 +100,92 @@ test.serial('an id left half-made is named as such by create, and by state', asy
   t.is(orch(root, ['delete', id]).status, 0);
   t.is(orch(root, ['state', id]).status, 1);
 });
+
+/** Spawns `orch ARGS` and SIGKILLs it after delayMs; resolves once it is gone. */
+async function killedAfter(args: string[], delayMs: number): Promise<void> {
+  const child = spawn(process.execPath, [ORCH_BIN, '--root', root, ...args], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await sleep(delayMs);
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** What a container named by its cgroup left: cgroup dirs, processes in them, its state dir. */
+function leftBy(id: string, cgroupName: string): string[] {
+  return [...cgroupDirs(cgroupName), ...processesIn(cgroupName).map(String), ...(existsSync(join(root, id)) ? [join(root, id)] : [])];
+}
+
+test.serial('orch start, exec and delete killed at any moment: delete --force leaves nothing, and the id is free again', async (t) => {
+  const runs = Math.max(4, Math.floor(RUNS / 2));
+  let leftovers = 0;
+  for (const step of ['start', 'exec', 'delete'] as const) {
+    for (let i = 0; i < runs; i++) {
+      const id = `crash-${step}-${process.pid}-${i}`;
+      const cgroupName = `orch-crash-${step}-${process.pid}-${i}`;
+      const bundle = makeBundle(['sleep', '3600'], (spec) => (spec.linux!.cgroupsPath = `/${cgroupName}`));
+      t.is(orch(root, ['create', '--bundle', bundle.dir, id]).status, 0);
+      if (step !== 'start') t.is(orch(root, ['start', id]).status, 0);
+      const args = step === 'start' ? ['start', id] : step === 'exec' ? ['exec', id, 'sleep', '3600'] : ['delete', '--force', id];
+      await killedAfter(args, Math.floor((i * 120) / runs + Math.random() * 10));
+      const deleted = orch(root, ['delete', '--force', id]);
+      t.is(deleted.status, 0, `delete --force after ${step} killed: ${deleted.stderr}`);
+      const left = leftBy(id, cgroupName);
+      leftovers += left.length;
+      t.deepEqual(left, [], `left after ${step} killed (run ${i})`);
+      t.is(orch(root, ['create', '--bundle', bundle.dir, id]).status, 0, 'the id is free again');
+      t.is(orch(root, ['delete', '--force', id]).status, 0);
+    }
+  }
+  t.log(`start, exec and delete killed ${runs} times each; things left: ${leftovers}`);
+});
+
+test.serial('the helper killed at any moment of create: create fails and leaves nothing by itself', async (t) => {
+  const runs = Math.max(4, Math.floor(RUNS / 2));
+  let failedCreates = 0;
+  let leftovers = 0;
+  for (let i = 0; i < runs; i++) {
+    const id = `crash-helper-${process.pid}-${i}`;
+    const cgroupName = `orch-crash-helper-${process.pid}-${i}`;
+    const bundle = makeBundle(['sleep', '3600'], (spec) => (spec.linux!.cgroupsPath = `/${cgroupName}`));
+    const child = spawn(process.execPath, [ORCH_BIN, '--root', root, 'create', '--bundle', bundle.dir, id], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // the helper is orch's child named orch-init: kill it the moment it shows, or a little later
+    const delay = Math.floor((i * 40) / runs);
+    let killed = false;
+    for (let waited = 0; waited < 3000 && !killed; waited += 2) {
+      const helper = childrenOf(child.pid ?? 0).find((pid) => readComm(pid) === 'orch-init');
+      if (helper !== undefined) {
+        await sleep(delay);
+        try {
+          process.kill(helper, 'SIGKILL');
+        } catch {
+          // gone already: create finished first
+        }
+        killed = true;
+      } else await sleep(2);
+    }
+    const code = await exited;
+    if (code !== 0) failedCreates++;
+    else t.is(orch(root, ['delete', '--force', id]).status, 0);
+    const left = leftBy(id, cgroupName);
+    leftovers += left.length;
+    t.deepEqual(left, [], `left after the helper was killed (run ${i}, create exited ${code})`);
+  }
+  t.log(`helper killed ${runs} times; creates that failed: ${failedCreates}; things left: ${leftovers}`);
+});
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function readComm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
