@@ -4,22 +4,16 @@
 #include <json-c/json.h>
 
 #include "config/flag_list.h"
+#include "lines_array.h"
 
 static const struct flag_name names[] = { { "A", 1 }, { "B_FLAG", 2 }, { "SCHED_FLAG_RESET_ON_FORK", 4 } };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	json_object *list = json_object_new_array();
+	json_object *list = lines_array(data, size);
 	struct orch_error err;
 	uint64_t flags;
-	size_t start = 0;
 
-	for (size_t i = 0; i <= size; i++) {
-		if (i == size || data[i] == '\n') {
-			json_object_array_add(list, json_object_new_string_len((const char *)data + start, (int)(i - start)));
-			start = i + 1;
-		}
-	}
 	flag_list_parse(list, names, sizeof(names) / sizeof(names[0]), "flags", &flags, &err);
 	json_object_put(list);
 	return 0;

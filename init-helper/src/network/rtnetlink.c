@@ -93,6 +93,16 @@ static int receive(int fd, unsigned int want_seq,
 	}
 }
 
+/* A request the kernel acknowledges: sent, then its ACK (or error) read. */
+static int transact(int fd, const struct request *r, const char *what, struct orch_error *err)
+{
+	if (send_request(fd, r, err) < 0)
+		return -1;
+	if (receive(fd, r->nh.nlmsg_seq, NULL, NULL, err) < 0)
+		return orch_fail(err, errno, "%s", what);
+	return 0;
+}
+
 int rtnl_link_set(int fd, int ifindex, unsigned int change, unsigned int flags, int netns_fd,
 		  const char *new_name, struct orch_error *err)
 {
@@ -108,11 +118,7 @@ int rtnl_link_set(int fd, int ifindex, unsigned int change, unsigned int flags, 
 	}
 	if (new_name != NULL && add_attr(&r, IFLA_IFNAME, new_name, strlen(new_name) + 1, err) < 0)
 		return -1;
-	if (send_request(fd, &r, err) < 0)
-		return -1;
-	if (receive(fd, r.nh.nlmsg_seq, NULL, NULL, err) < 0)
-		return orch_fail(err, errno, "RTM_NEWLINK");
-	return 0;
+	return transact(fd, &r, "RTM_NEWLINK", err);
 }
 
 struct addr_list {
@@ -183,9 +189,5 @@ int rtnl_addr_add(int fd, int ifindex, const struct rtnl_addr *a, struct orch_er
 	if ((a->has_local && add_attr(&r, IFA_LOCAL, a->local, a->len, err) < 0) ||
 	    (a->has_address && add_attr(&r, IFA_ADDRESS, a->address, a->len, err) < 0))
 		return -1;
-	if (send_request(fd, &r, err) < 0)
-		return -1;
-	if (receive(fd, r.nh.nlmsg_seq, NULL, NULL, err) < 0)
-		return orch_fail(err, errno, "RTM_NEWADDR");
-	return 0;
+	return transact(fd, &r, "RTM_NEWADDR", err);
 }

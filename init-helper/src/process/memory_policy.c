@@ -5,6 +5,7 @@
  */
 #include "process.h"
 
+#include "../config/flag_list.h"
 #include "../config/id_list.h"
 
 #include <errno.h>
@@ -29,10 +30,7 @@
 /* The node ids a list may name: the kernel's MAX_NUMNODES is at most 1024. */
 #define NODES_MAX 1024
 
-static const struct {
-	const char *name;
-	int value;
-} modes[] = {
+static const struct flag_name modes[] = {
 	{ "MPOL_DEFAULT", MPOL_DEFAULT_ },
 	{ "MPOL_PREFERRED", MPOL_PREFERRED_ },
 	{ "MPOL_BIND", MPOL_BIND_ },
@@ -40,26 +38,13 @@ static const struct {
 	{ "MPOL_LOCAL", MPOL_LOCAL_ },
 	{ "MPOL_PREFERRED_MANY", MPOL_PREFERRED_MANY_ },
 	{ "MPOL_WEIGHTED_INTERLEAVE", MPOL_WEIGHTED_INTERLEAVE_ },
-}, flags[] = {
+};
+
+static const struct flag_name flags[] = {
 	{ "MPOL_F_NUMA_BALANCING", MPOL_F_NUMA_BALANCING_ },
 	{ "MPOL_F_RELATIVE_NODES", MPOL_F_RELATIVE_NODES_ },
 	{ "MPOL_F_STATIC_NODES", MPOL_F_STATIC_NODES_ },
 };
-
-static int lookup(const char *name, bool is_mode, int *value)
-{
-	size_t n = is_mode ? sizeof(modes) / sizeof(modes[0]) : sizeof(flags) / sizeof(flags[0]);
-
-	for (size_t i = 0; i < n; i++) {
-		const char *known = is_mode ? modes[i].name : flags[i].name;
-
-		if (strcmp(known, name) == 0) {
-			*value = is_mode ? modes[i].value : flags[i].value;
-			return 0;
-		}
-	}
-	return -1;
-}
 
 static void set_nodes(unsigned long first, unsigned long last, void *arg)
 {
@@ -75,24 +60,21 @@ int memory_policy_apply(json_object *linux_obj, struct orch_error *err)
 	json_object *policy = cfg_get(linux_obj, "memoryPolicy");
 	unsigned long mask[NODES_MAX / (8 * sizeof(unsigned long))] = { 0 };
 	const char *mode_name, *nodes;
-	json_object *flag_list;
-	int mode, flag;
+	uint64_t mode_flags;
+	int mode = -1;
 
 	if (policy == NULL)
 		return 0;
 	mode_name = cfg_string(policy, "mode");
-	if (mode_name == NULL || lookup(mode_name, true, &mode) < 0)
-		return orch_fail(err, 0, "linux.memoryPolicy.mode \"%s\" is not known",
-				 mode_name ? mode_name : "");
-	flag_list = cfg_get(policy, "flags");
-	for (size_t i = 0; flag_list && i < json_object_array_length(flag_list); i++) {
-		const char *name = json_object_get_string(json_object_array_get_idx(flag_list, i));
-
-		if (name == NULL || lookup(name, false, &flag) < 0)
-			return orch_fail(err, 0, "linux.memoryPolicy.flags[%zu] \"%s\" is not known", i,
-					 name ? name : "");
-		mode |= flag;
-	}
+	for (size_t i = 0; mode_name && i < sizeof(modes) / sizeof(modes[0]) && mode < 0; i++)
+		if (strcmp(modes[i].name, mode_name) == 0)
+			mode = (int)modes[i].value;
+	if (mode < 0)
+		return orch_fail(err, 0, "linux.memoryPolicy.mode \"%s\" is not known", mode_name ? mode_name : "");
+	if (flag_list_parse(cfg_get(policy, "flags"), flags, sizeof(flags) / sizeof(flags[0]),
+			    "linux.memoryPolicy.flags", &mode_flags, err) < 0)
+		return -1;
+	mode |= (int)mode_flags;
 	nodes = cfg_string(policy, "nodes");
 	if (nodes != NULL && nodes[0] != '\0' && id_list_parse(nodes, NODES_MAX - 1, set_nodes, mask) < 0)
 		return orch_fail(err, errno == E2BIG ? E2BIG : 0,

@@ -38,6 +38,7 @@ export async function setUpContainerCgroup(spec: Spec, id: string, options: SetU
   if (!intelRdt) return setUpCgroup(spec, id, options);
   // resctrl first: a host without it refuses the config before any cgroup exists
   const { createRdtGroup, joinRdtGroup, removeRdtGroup } = await import('../intelrdt/rdt-group.js');
+  // recorded alone first (no cgroup is planned yet), then again with the cgroup's placement
   const rdt = createRdtGroup(intelRdt, id, undefined, (planned) => options.onPlanned?.({ version: 1, paths: {}, intelRdt: planned }));
   let cgroup: ContainerCgroup;
   try {
