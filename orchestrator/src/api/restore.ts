@@ -20,7 +20,7 @@ import type { ContainerRecord } from '../state/container-record.js';
 import { validateContainerId } from '../state/container-id.js';
 import { createdNow } from '../state/created-time.js';
 import { writePidFile } from '../state/pid-file.js';
-import { readProcessStartTime } from '../state/process-start-time.js';
+import { readProcStat } from '../state/process-start-time.js';
 import { StateStore } from '../state/state-store.js';
 import type { CriuCommonOptions } from './checkpoint.js';
 import type { RuntimeOptions } from './options.js';
@@ -158,7 +158,9 @@ async function restoreLocked(opts: RestoreOptions, store: StateStore, spec: Spec
       ociVersion: String(spec.ociVersion),
       id: opts.id,
       initPid: restored.pid,
-      initStartTime: readProcessStartTime(restored.pid),
+      // The restored process runs from criu's end on: it may have exited (and, in the foreground,
+      // been reaped by the helper) already. 0 matches no live process, so it reads as stopped.
+      initStartTime: readProcStat(restored.pid)?.startTime ?? 0,
       bundle,
       rootfs,
       created: createdNow(),
