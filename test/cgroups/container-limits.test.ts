@@ -359,7 +359,7 @@ maybe('a value the kernel refuses fails create with the file named, and leaves n
   }
 });
 
-maybe("delete removes the container's cgroup and the sub-cgroups made in it", (t) => {
+maybe("delete removes the container's cgroup, the sub-cgroups made in it and the parents its create made", (t) => {
   const id = nextId();
   const parent = `orch-cgtest-${process.pid}`;
   const bundle = limitBundle({ pids: { limit: 5 } }, 'sleep 3600', (spec) => {
@@ -369,11 +369,10 @@ maybe("delete removes the container's cgroup and the sub-cgroups made in it", (t
   const mounts = version === 2 ? ['/sys/fs/cgroup'] : ['/sys/fs/cgroup/pids', '/sys/fs/cgroup/memory', '/sys/fs/cgroup/freezer'];
   for (const m of mounts) mkdirSync(join(m, parent, id, 'child', 'grandchild'), { recursive: true });
   t.is(orch(root, ['delete', '--force', id]).status, 0);
-  for (const m of mounts) {
-    t.false(existsSync(join(m, parent, id)), `${m}/${parent}/${id} removed`);
-    rmdirSync(join(m, parent));
-  }
-  if (version === 1) for (const c of readdirSync('/sys/fs/cgroup')) if (existsSync(join('/sys/fs/cgroup', c, parent))) rmdirSync(join('/sys/fs/cgroup', c, parent));
+  for (const m of mounts) t.false(existsSync(join(m, parent, id)), `${m}/${parent}/${id} removed`);
+  // unlike runc, the parent level create made for the nested cgroupsPath goes too
+  const hierarchies = version === 2 ? ['/sys/fs/cgroup'] : readdirSync('/sys/fs/cgroup').map((c) => join('/sys/fs/cgroup', c));
+  for (const h of hierarchies) t.false(existsSync(join(h, parent)), `${h}/${parent} removed`);
 });
 
 maybe('events and update refuse a stopped container, as runc', async (t) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { goJson } from '../../orchestrator/src/cgroups/stats/go-json.js';
 import { statsEventData } from '../../orchestrator/src/cgroups/stats/event-data.js';
 import { emptyCgroupStats } from '../../orchestrator/src/cgroups/stats/cgroup-stats.js';
-import { collectStats } from '../../orchestrator/src/cgroups/stats/collect-stats.js';
+import { cgroupDriver } from '../../orchestrator/src/cgroups/driver.js';
 import { parseBlkioStat } from '../../orchestrator/src/cgroups/v1/blkio.js';
 import { parsePsi } from '../../orchestrator/src/cgroups/v2/psi.js';
 import { formatEvent } from '../../orchestrator/src/api/events.js';
@@ -80,7 +80,7 @@ test('v2 stats are read from the files runc reads', (t) => {
   };
   mkdirSync(dir, { recursive: true });
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  const s = collectStats({ version: 2, paths: { '': dir } });
+  const s = cgroupDriver({ version: 2, paths: { '': dir } }).stats();
   t.deepEqual(s.pids, { current: 2n, limit: 0n });
   t.is(s.memory.cache, 8192n);
   t.deepEqual(s.memory.usage, { usage: 12288n, maxUsage: 20000n, failcnt: 0n, limit: 67108864n });

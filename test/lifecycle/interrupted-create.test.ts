@@ -24,12 +24,16 @@ function cgroupDirs(name: string): string[] {
   return found;
 }
 
-/** Processes whose cgroup path names `name`. */
+/**
+ * Live processes whose cgroup path names `name`. A zombie is dead: it waits only for its parent
+ * (pid 1, for an init whose stage-0 has gone) to reap it, and holds no cgroup.
+ */
 function processesIn(name: string): number[] {
   const pids: number[] = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(`/${name}`)) pids.push(Number(pid));
+      const zombie = /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (!zombie && readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(`/${name}`)) pids.push(Number(pid));
     } catch {
       // gone meanwhile
     }

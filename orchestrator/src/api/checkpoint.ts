@@ -1,7 +1,11 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { OrchError, systemError } from '../errors/orch-error.js';
-import { cgroupDirOf } from '../criu/cgroup-dir.js';
+import { cgroupDriver } from '../cgroups/driver.js';
+import { destroyContainer, recordRemains } from '../lifecycle/destroy.js';
+import { readForChange, recordedOperation } from '../lifecycle/operation.js';
+import { requireStatus } from '../lifecycle/status-rules.js';
+import type { ContainerRecord } from '../state/container-record.js';
 import { criuConfigArgs } from '../criu/criu-config.js';
 import { criuFailure } from '../criu/criu-log.js';
 import { criuVersion, networkLockArgs, runCriu } from '../criu/criu-binary.js';
@@ -12,7 +16,6 @@ import { emptyNsArgs, flag, manageCgroupsArgs } from '../criu/criu-flags.js';
 import { containerStatus } from '../state/container-status.js';
 import { validateContainerId } from '../state/container-id.js';
 import { StateStore } from '../state/state-store.js';
-import { deleteContainer } from './delete.js';
 import type { RuntimeOptions } from './options.js';
 
 /** The criu options `checkpoint` and `restore` share, named as runc's flags. */
@@ -58,10 +61,18 @@ const DUMP_LOG = 'dump.log';
 export async function checkpointContainer(opts: CheckpointOptions): Promise<void> {
   validateContainerId(opts.id);
   const store = new StateStore(opts.root);
-  const record = store.read(opts.id);
-  const status = containerStatus(record, store);
-  if (status === 'created' || status === 'stopped') throw new OrchError('bad-state', `Container cannot be checkpointed in ${status} state`);
-  criuVersion(opts.criu);
+  // under the lock, as runc: no delete, update or pause meanwhile
+  await store.withLock(opts.id, async () => {
+    const record = await readForChange(store, opts.id);
+    requireStatus('checkpoint', containerStatus(record, store), opts.id);
+    criuVersion(opts.criu);
+    await recordedOperation(store, record, 'checkpoint', (child) => dump(opts, record, child));
+    // the dumped tasks are gone: the container is deleted as `delete` does (poststop included)
+    if (!opts.leaveRunning && !opts.preDump) await destroyContainer(store, recordRemains(record));
+  });
+}
+
+async function dump(opts: CheckpointOptions, record: ContainerRecord, child: (pid: number) => void): Promise<void> {
 
   makeDir(opts.imagePath);
   if (opts.parentPath !== undefined) checkParent(opts.imagePath, opts.parentPath);
@@ -75,7 +86,7 @@ export async function checkpointContainer(opts: CheckpointOptions): Promise<void
     '-v4',
     '--root', record.rootfs,
     ...manageCgroupsArgs(opts.manageCgroupsMode),
-    ...freezeArgs(record.cgroup),
+    ...freezeArgs(cgroupDriver(record.cgroup).criuFreezeCgroup()),
     ...networkLockArgs(),
     ...criuConfigArgs(record.annotations),
     ...externalNamespaceArgs(record.config),
@@ -97,14 +108,12 @@ export async function checkpointContainer(opts: CheckpointOptions): Promise<void
     args.push(...dumpMountArgs(record.config, record.initPid));
     saveDescriptors(opts.imagePath, record.initPid);
   }
-  const exit = await runCriu(opts.criu ?? 'criu', args, ['ignore', 'inherit', 'inherit', ...(opts.statusFd !== undefined && opts.statusFd >= 0 ? [opts.statusFd] : [])]);
+  const exit = await runCriu(opts.criu ?? 'criu', args, ['ignore', 'inherit', 'inherit', ...(opts.statusFd !== undefined && opts.statusFd >= 0 ? [opts.statusFd] : [])], child);
   if (exit !== 0) throw criuFailure(opts.preDump ? 'pre-dump' : 'dump', `exit status ${exit}`, opts.workPath || opts.imagePath, DUMP_LOG);
-  if (!opts.leaveRunning && !opts.preDump) await deleteContainer({ ...opts, force: true });
 }
 
 /** criu stops the tasks with the container's freezer cgroup, not ptrace, where there is one. */
-function freezeArgs(cgroup: Parameters<typeof cgroupDirOf>[0]): string[] {
-  const dir = cgroupDirOf(cgroup, 'freezer');
+function freezeArgs(dir: string | undefined): string[] {
   return dir ? ['--freeze-cgroup', dir] : [];
 }
 

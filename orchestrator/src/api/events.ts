@@ -1,7 +1,6 @@
-import { collectStats } from '../cgroups/stats/collect-stats.js';
+import { cgroupDriver } from '../cgroups/driver.js';
 import { statsEventData } from '../cgroups/stats/event-data.js';
 import { goJson, type GoJsonValue } from '../cgroups/stats/go-json.js';
-import { watchOom } from '../cgroups/oom-watch.js';
 import { OrchError } from '../errors/orch-error.js';
 import { logger } from '../log/logger.js';
 import type { ContainerRecord } from '../state/container-record.js';
@@ -27,7 +26,7 @@ export interface EventsOptions extends RuntimeOptions {
 /** One "stats" event now (`events --stats`). */
 export function containerStats(opts: EventsOptions): ContainerEvent {
   const record = runningRecord(opts);
-  return { type: 'stats', id: record.id, data: statsEventData(collectStats(record.cgroup)) };
+  return { type: 'stats', id: record.id, data: statsEventData(cgroupDriver(record.cgroup).stats()) };
 }
 
 export interface EventStream {
@@ -44,10 +43,10 @@ export interface EventStream {
 export async function streamContainerEvents(opts: EventsOptions & { intervalMs: number }, onEvent: (event: ContainerEvent) => void): Promise<EventStream> {
   if (!(opts.intervalMs > 0)) throw new OrchError('invalid-argument', 'duration interval must be greater than 0');
   const record = runningRecord(opts);
-  const oom = await watchOom(record.cgroup, () => onEvent({ type: 'oom', id: record.id }));
+  const oom = await cgroupDriver(record.cgroup).watchOom(() => onEvent({ type: 'oom', id: record.id }));
   const timer = setInterval(() => {
     try {
-      onEvent({ type: 'stats', id: record.id, data: statsEventData(collectStats(record.cgroup)) });
+      onEvent({ type: 'stats', id: record.id, data: statsEventData(cgroupDriver(record.cgroup).stats()) });
     } catch (err) {
       logger().error(err instanceof Error ? err.message : String(err));
     }

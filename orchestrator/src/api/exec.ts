@@ -1,8 +1,9 @@
 import { OCI_VERSION } from '../config/schema.js';
 import { OrchError } from '../errors/orch-error.js';
 import { SYNC } from '../protocol/protocol.js';
-import { joinCgroup } from '../cgroups/cgroup-manager.js';
-import { launchInit, type LaunchedInit } from '../bootstrap/launch-init.js';
+import { cgroupDriver } from '../cgroups/driver.js';
+import { abandonInit, launchInit, type LaunchedInit } from '../bootstrap/launch-init.js';
+import { requireStatus } from '../lifecycle/status-rules.js';
 import type { InitConfig } from '../bootstrap/init-config.js';
 import { checkTerminal } from '../console/check-terminal.js';
 import { applyCallerTerminalSize } from '../console/caller-terminal-size.js';
@@ -17,7 +18,6 @@ import { writePidFile } from '../state/pid-file.js';
 import { StateStore } from '../state/state-store.js';
 import { execSpec } from '../exec/exec-spec.js';
 import { joinBootstrap } from '../exec/join-bootstrap.js';
-import { subCgroupPlacement } from '../exec/sub-cgroup.js';
 import type { RuntimeOptions } from './options.js';
 
 export interface ExecOptions extends RuntimeOptions {
@@ -58,19 +58,14 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
   validateContainerId(opts.id);
   const store = new StateStore(opts.root);
   const record = store.read(opts.id);
-  const status = containerStatus(record, store);
-  // runc's words; CRI-O matches "container not running"-like phrases, these are runc's own.
-  if (status === 'stopped') throw new OrchError('bad-state', 'cannot exec in a stopped container');
-  if (status === 'paused' && !opts.ignorePaused) {
-    throw new OrchError('bad-state', 'cannot exec in a paused container (use --ignore-paused to override)');
-  }
+  requireStatus('exec', containerStatus(record, store), opts.id, { ignorePaused: opts.ignorePaused ?? false });
   const spec = execSpec(record.config, opts.process, opts.processSource ?? 'process');
   const detach = opts.detach ?? false;
   checkTerminal(spec.process?.terminal ?? false, opts.consoleSocket, detach);
   if (spec.process) applyCallerTerminalSize(spec.process, !detach);
   const preserveFds = opts.preserveFds ?? 0;
   if (!Number.isInteger(preserveFds) || preserveFds < 0) throw new OrchError('invalid-argument', `preserve-fds ${preserveFds}: must not be negative`);
-  const cgroup = subCgroupPlacement(record.cgroup, opts.subCgroups ?? {});
+  const cgroup = cgroupDriver(record.cgroup).within(opts.subCgroups ?? {});
 
   const config: InitConfig = {
     type: 'setns',
@@ -99,7 +94,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
       // Every stage, and so the process, is born in the container's cgroup (and resctrl group).
       beforeBootstrap: async (helperPid) => {
         if (record.cgroup.intelRdt) (await import('../intelrdt/rdt-group.js')).joinRdtGroup(record.cgroup.intelRdt, helperPid);
-        joinCgroup(cgroup, helperPid);
+        await cgroup.join(helperPid);
       },
       ...(opts.stdio ? { stdio: opts.stdio } : {}),
       ...(seccompAgent ? { seccompAgent } : {}),
@@ -120,7 +115,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
       // The sync socket is close-on-exec in the process: end-of-file means its execve worked.
       await init.channel.expectEnd('the process to start');
     } catch (err) {
-      await abandon(init);
+      await abandonInit(init);
       throw err;
     }
     init.channel.close();
@@ -147,16 +142,4 @@ async function answerSeccomp(init: LaunchedInit, record: ContainerRecord, metada
       state: { ociVersion: OCI_VERSION, id: record.id, status: 'running', pid: record.initPid, bundle: record.bundle, ...(annotations ? { annotations } : {}) },
     },
   });
-}
-
-/** A failed exec leaves nothing behind: the half-set-up process and the helper go. */
-async function abandon(init: LaunchedInit): Promise<void> {
-  try {
-    process.kill(init.pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-  init.helper.kill('SIGKILL');
-  await init.exited;
-  init.channel.close();
 }

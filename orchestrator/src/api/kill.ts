@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
-import { cgroupExists, killCgroup, thawCgroup } from '../cgroups/cgroup-manager.js';
+import { cgroupDriver } from '../cgroups/driver.js';
+import { requireStatus } from '../lifecycle/status-rules.js';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import { parseSignal } from '../signals/signal-name.js';
 import { containerStatus } from '../state/container-status.js';
@@ -27,13 +28,14 @@ export async function killContainer(opts: KillOptions): Promise<void> {
   const record = store.read(opts.id);
   const signal = parseSignal(opts.signal ?? 'SIGTERM');
   const status = containerStatus(record, store);
+  const cgroup = cgroupDriver(record.cgroup);
 
   if (opts.all) {
-    if (status === 'stopped' && !cgroupExists(record.cgroup)) return;
-    killCgroup(record.cgroup, signal);
+    if (status === 'stopped' && !cgroup.exists()) return;
+    cgroup.kill(signal);
     return;
   }
-  if (status === 'stopped') throw new OrchError('bad-state', 'container not running');
+  requireStatus('kill', status, opts.id);
   try {
     process.kill(record.initPid, signal);
   } catch (err) {
@@ -43,5 +45,5 @@ export async function killContainer(opts: KillOptions): Promise<void> {
     throw systemError('unable to signal init', err);
   }
   // a frozen v1 task does not act on SIGKILL until thawed
-  if (status === 'paused' && signal === constants.signals.SIGKILL) thawCgroup(record.cgroup);
+  if (status === 'paused' && signal === constants.signals.SIGKILL) cgroup.thaw();
 }

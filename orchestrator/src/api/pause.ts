@@ -1,5 +1,6 @@
-import { pauseCgroup } from '../cgroups/freeze.js';
-import { OrchError } from '../errors/orch-error.js';
+import { cgroupDriver } from '../cgroups/driver.js';
+import { requireStatus } from '../lifecycle/status-rules.js';
+import { readForChange, recordedOperation } from '../lifecycle/operation.js';
 import { containerStatus } from '../state/container-status.js';
 import { validateContainerId } from '../state/container-id.js';
 import { StateStore } from '../state/state-store.js';
@@ -13,10 +14,9 @@ import type { RuntimeOptions } from './options.js';
 export async function pauseContainer(opts: RuntimeOptions & { id: string }): Promise<void> {
   validateContainerId(opts.id);
   const store = new StateStore(opts.root);
-  await store.withLock(opts.id, () => {
-    const record = store.read(opts.id);
-    const status = containerStatus(record, store);
-    if (status !== 'running' && status !== 'created') throw new OrchError('bad-state', 'container not running');
-    pauseCgroup(record.cgroup);
+  await store.withLock(opts.id, async () => {
+    const record = await readForChange(store, opts.id);
+    requireStatus('pause', containerStatus(record, store), opts.id);
+    await recordedOperation(store, record, 'pause', () => Promise.resolve(cgroupDriver(record.cgroup).freeze()));
   });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cgroupPids } from '../cgroups/cgroup-manager.js';
+import { cgroupDriver } from '../cgroups/driver.js';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import { validateContainerId } from '../state/container-id.js';
 import { StateStore } from '../state/state-store.js';
@@ -9,7 +9,7 @@ import type { RuntimeOptions } from './options.js';
 export function containerPids(opts: RuntimeOptions & { id: string }): number[] {
   validateContainerId(opts.id);
   const record = new StateStore(opts.root).read(opts.id);
-  return cgroupPids(record.cgroup);
+  return cgroupDriver(record.cgroup).pids();
 }
 
 /**

@@ -3,8 +3,6 @@ import { join, resolve } from 'node:path';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Spec } from '../config/spec-types.js';
-import { removeContainerCgroup, setUpContainerCgroup } from '../cgroups/container-cgroup.js';
-import { cgroupRootArgs } from '../criu/cgroup-root.js';
 import { criuConfigArgs } from '../criu/criu-config.js';
 import { criuFailure } from '../criu/criu-log.js';
 import { criuVersion, networkLockArgs } from '../criu/criu-binary.js';
@@ -14,11 +12,13 @@ import { restoreNamespaceArgs } from '../criu/external-namespaces.js';
 import { restoreMountArgs } from '../criu/external-mounts.js';
 import { restoreWithHelper, type RestoredInit } from '../criu/restore-helper.js';
 import { prepareRestoreMountpoints } from '../criu/restore-mountpoints.js';
-import { runPoststopHooks } from '../hooks/poststop.js';
+import { destroyContainer, recordRemains } from '../lifecycle/destroy.js';
+import { provision } from '../lifecycle/provision.js';
+import { logger } from '../log/logger.js';
+import { processRef } from '../state/intent.js';
 import { forwardSignals } from '../signals/forward-signals.js';
 import type { ContainerRecord } from '../state/container-record.js';
 import { validateContainerId } from '../state/container-id.js';
-import { createdNow } from '../state/created-time.js';
 import { writePidFile } from '../state/pid-file.js';
 import { readProcStat } from '../state/process-start-time.js';
 import { StateStore } from '../state/state-store.js';
@@ -69,118 +69,102 @@ export async function restoreContainer(opts: RestoreOptions): Promise<number> {
     return (await restored.exited).status;
   } finally {
     stopForwarding();
-    try {
-      await removeContainerCgroup(record.cgroup);
-    } catch {
-      // left for `orch delete`
-    }
-    store.remove(opts.id);
-    await runPoststopHooks(record);
+    // as run's end: the status is the answer; what cannot be removed stays, for `orch delete`
+    await destroyContainer(store, recordRemains(record)).catch((err: unknown) => logger().warn(`delete ${opts.id}: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
 
 async function restoreLocked(opts: RestoreOptions, store: StateStore, spec: Spec, bundle: string, rootfs: string): Promise<{ record: ContainerRecord; restored: RestoredInit }> {
-  store.claim(opts.id);
   const annotations = (spec.annotations ?? {}) as Record<string, string>;
-  const cleanups: Array<() => void | Promise<void>> = [() => runPoststopHooks({ id: opts.id, bundle, annotations, config: spec }), () => store.remove(opts.id)];
   const fds: number[] = [];
   try {
-    const setUp = await setUpContainerCgroup(spec, opts.id, { systemd: opts.systemdCgroup ?? false, rootless: false });
-    const cgroup = setUp.placement;
-    cleanups.push(() => removeContainerCgroup(cgroup));
-    prepareRestoreMountpoints(spec, rootfs);
-
-    // criu wants its --root to be a mount point whose parent is not overmounted: the helper binds
-    // the rootfs here, in a mount namespace of its own.
-    const criuRoot = join(store.dir(opts.id), 'criu-root');
-    const pidFile = join(store.dir(opts.id), 'criu.pid');
-    mkdirSync(criuRoot, { mode: 0o755 });
-    if (opts.workPath) mkdirSync(opts.workPath, { recursive: true, mode: 0o700 });
-    const namespaces = restoreNamespaceArgs(spec, 3);
-    for (const path of namespaces.files) fds.push(openSync(path, 'r'));
-    const criuArgs = [
-      'restore',
-      '--images-dir', opts.imagePath,
-      ...(opts.workPath ? ['--work-dir', opts.workPath] : []),
-      '--log-file', RESTORE_LOG,
-      '-v4',
-      '--root', criuRoot,
-      '--restore-detached',
-      '--pidfile', pidFile,
-      '--evasive-devices',
-      ...manageCgroupsArgs(opts.manageCgroupsMode),
-      // the tasks' cgroups are put back under the new container's (runc's CgRoot)
-      ...cgroupRootArgs(cgroup),
-      ...networkLockArgs(),
-      ...criuConfigArgs(annotations),
-      ...emptyNsArgs(opts.emptyNs),
-      ...namespaces.args,
-      ...restoreMountArgs(spec),
-      ...inheritFdArgs(opts.imagePath),
-      ...flag(opts.shellJob, '--shell-job'),
-      ...flag(opts.tcpEstablished, '--tcp-established'),
-      ...flag(opts.extUnixSk, '--ext-unix-sk'),
-      ...flag(opts.fileLocks, '--file-locks'),
-      ...flag(opts.autoDedup, '--auto-dedup'),
-      ...flag(opts.lazyPages, '--lazy-pages'),
-      ...(opts.lsmProfile ? ['--lsm-profile', opts.lsmProfile] : []),
-      ...(opts.lsmMountContext ? ['--lsm-mount-context', opts.lsmMountContext] : []),
-    ];
-    let restored: RestoredInit;
-    try {
-      restored = await restoreWithHelper({
-        criuArgs,
-        ...(opts.criu ? { criuBinary: opts.criu } : {}),
-        rootfs,
-        criuRoot,
-        pidFile,
-        foreground: !opts.detach,
-        extraFds: fds,
-        // criu and what it restores start in the new cgroup
-        beforeRestore: (pid) => setUp.join(pid),
-      });
-    } catch (err) {
-      if (err instanceof OrchError && err.code === 'init-failed') throw criuFailure('restore', err.message, opts.workPath || opts.imagePath, RESTORE_LOG);
-      throw err;
-    } finally {
-      setUp.release();
-    }
-    cleanups.push(async () => {
-      try {
-        process.kill(restored.pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-      restored.kill();
-      await restored.exited;
-    });
-    const record: ContainerRecord = {
-      ociVersion: String(spec.ociVersion),
+    return await provision({
+      store,
       id: opts.id,
-      initPid: restored.pid,
-      // The restored process runs from criu's end on: it may have exited (and, in the foreground,
-      // been reaped by the helper) already. 0 matches no live process, so it reads as stopped.
-      initStartTime: readProcStat(restored.pid)?.startTime ?? 0,
+      spec,
       bundle,
       rootfs,
-      created: createdNow(),
-      owner: '',
-      annotations,
-      cgroup,
-      config: spec,
-    };
-    store.write(record);
-    if (opts.pidFile) writePidFile(opts.pidFile, restored.pid);
-    return { record, restored };
-  } catch (err) {
-    for (const undo of cleanups.reverse()) {
-      try {
-        await undo();
-      } catch {
-        // report the original error
-      }
-    }
-    throw err;
+      cgroup: { systemd: opts.systemdCgroup ?? false, rootless: false },
+      launch: async (cgroup, note) => {
+        prepareRestoreMountpoints(spec, rootfs);
+        // criu wants its --root to be a mount point whose parent is not overmounted: the helper
+        // binds the rootfs here, in a mount namespace of its own.
+        const criuRoot = join(store.dir(opts.id), 'criu-root');
+        const pidFile = join(store.dir(opts.id), 'criu.pid');
+        mkdirSync(criuRoot, { mode: 0o755 });
+        if (opts.workPath) mkdirSync(opts.workPath, { recursive: true, mode: 0o700 });
+        const namespaces = restoreNamespaceArgs(spec, 3);
+        for (const path of namespaces.files) fds.push(openSync(path, 'r'));
+        const criuArgs = [
+          'restore',
+          '--images-dir', opts.imagePath,
+          ...(opts.workPath ? ['--work-dir', opts.workPath] : []),
+          '--log-file', RESTORE_LOG,
+          '-v4',
+          '--root', criuRoot,
+          '--restore-detached',
+          '--pidfile', pidFile,
+          '--evasive-devices',
+          ...manageCgroupsArgs(opts.manageCgroupsMode),
+          // the tasks' cgroups are put back under the new container's (runc's CgRoot)
+          ...cgroup.driver.criuRootArgs(),
+          ...networkLockArgs(),
+          ...criuConfigArgs(annotations),
+          ...emptyNsArgs(opts.emptyNs),
+          ...namespaces.args,
+          ...restoreMountArgs(spec),
+          ...inheritFdArgs(opts.imagePath),
+          ...flag(opts.shellJob, '--shell-job'),
+          ...flag(opts.tcpEstablished, '--tcp-established'),
+          ...flag(opts.extUnixSk, '--ext-unix-sk'),
+          ...flag(opts.fileLocks, '--file-locks'),
+          ...flag(opts.autoDedup, '--auto-dedup'),
+          ...flag(opts.lazyPages, '--lazy-pages'),
+          ...(opts.lsmProfile ? ['--lsm-profile', opts.lsmProfile] : []),
+          ...(opts.lsmMountContext ? ['--lsm-mount-context', opts.lsmMountContext] : []),
+        ];
+        try {
+          const restored = await restoreWithHelper({
+            criuArgs,
+            ...(opts.criu ? { criuBinary: opts.criu } : {}),
+            rootfs,
+            criuRoot,
+            pidFile,
+            foreground: !opts.detach,
+            extraFds: fds,
+            // criu and what it restores start in the new cgroup
+            beforeRestore: (pid) => {
+              const helper = processRef(pid);
+              if (helper) note({ helper });
+              return cgroup.join(pid);
+            },
+          });
+          return {
+            ...restored,
+            abandon: async () => {
+              try {
+                process.kill(restored.pid, 'SIGKILL');
+              } catch {
+                // gone already
+              }
+              restored.kill();
+              await restored.exited;
+            },
+          };
+        } catch (err) {
+          if (err instanceof OrchError && err.code === 'init-failed') throw criuFailure('restore', err.message, opts.workPath || opts.imagePath, RESTORE_LOG);
+          throw err;
+        }
+      },
+      complete: (restored, newRecord) => {
+        // The restored process runs from criu's end on: it may have exited (and, in the
+        // foreground, been reaped by the helper) already. 0 matches no live process: stopped.
+        const record = newRecord(readProcStat(restored.pid)?.startTime ?? 0);
+        store.write(record);
+        if (opts.pidFile) writePidFile(opts.pidFile, restored.pid);
+        return Promise.resolve({ record, restored });
+      },
+    });
   } finally {
     for (const fd of fds) closeSync(fd);
   }

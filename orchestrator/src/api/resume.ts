@@ -1,5 +1,6 @@
-import { resumeCgroup } from '../cgroups/freeze.js';
-import { OrchError } from '../errors/orch-error.js';
+import { cgroupDriver } from '../cgroups/driver.js';
+import { requireStatus } from '../lifecycle/status-rules.js';
+import { readForChange } from '../lifecycle/operation.js';
 import { containerStatus } from '../state/container-status.js';
 import { validateContainerId } from '../state/container-id.js';
 import { StateStore } from '../state/state-store.js';
@@ -9,9 +10,9 @@ import type { RuntimeOptions } from './options.js';
 export async function resumeContainer(opts: RuntimeOptions & { id: string }): Promise<void> {
   validateContainerId(opts.id);
   const store = new StateStore(opts.root);
-  await store.withLock(opts.id, () => {
-    const record = store.read(opts.id);
-    if (containerStatus(record, store) !== 'paused') throw new OrchError('bad-state', 'container not paused');
-    resumeCgroup(record.cgroup);
+  await store.withLock(opts.id, async () => {
+    const record = await readForChange(store, opts.id);
+    requireStatus('resume', containerStatus(record, store), opts.id);
+    cgroupDriver(record.cgroup).thaw();
   });
 }

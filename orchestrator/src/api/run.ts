@@ -3,10 +3,10 @@ import { startContainer } from './start.js';
 import { releaseExecFifo } from '../bootstrap/exec-fifo.js';
 import { forwardSignals } from '../signals/forward-signals.js';
 import { StateStore } from '../state/state-store.js';
-import { removeContainerCgroup } from '../cgroups/container-cgroup.js';
 import { deleteContainer } from './delete.js';
 import { runPoststartHooks } from '../hooks/poststart.js';
-import { runPoststopHooks } from '../hooks/poststop.js';
+import { destroyContainer, recordRemains } from '../lifecycle/destroy.js';
+import { logger } from '../log/logger.js';
 import type { RunOptions } from './options.js';
 
 /**
@@ -33,7 +33,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
   const { record, init } = await createContainer(opts, { foreground: true, ...(opts.noSubreaper ? { noSubreaper: true } : {}) });
   const stopForwarding = forwardSignals(init.pid);
   try {
-    releaseExecFifo(store.fifoPath(opts.id));
+    await releaseExecFifo(store.fifoPath(opts.id), { pid: record.initPid, startTime: record.initStartTime });
     await runPoststartHooks(record);
     const { status } = await init.exited;
     await init.logFlushed();
@@ -43,14 +43,9 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     init.channel.close();
     // --keep: it stays, stopped, for `orch delete`
     if (!opts.keep) {
-      // The status is the answer; a cleanup failure must not replace it.
-      try {
-        await removeContainerCgroup(record.cgroup);
-      } catch {
-        // left for `orch delete`
-      }
-      store.remove(opts.id);
-      await runPoststopHooks(record);
+      // The status is the answer; a cleanup failure must not replace it (what could not be
+      // removed keeps its state dir, for `orch delete`).
+      await destroyContainer(store, recordRemains(record)).catch((err: unknown) => logger().warn(`delete ${opts.id}: ${err instanceof Error ? err.message : String(err)}`));
     }
   }
 }

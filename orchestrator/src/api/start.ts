@@ -1,9 +1,10 @@
-import { OrchError } from '../errors/orch-error.js';
 import { releaseExecFifo } from '../bootstrap/exec-fifo.js';
 import { StateStore } from '../state/state-store.js';
 import { containerStatus } from '../state/container-status.js';
 import { validateContainerId } from '../state/container-id.js';
 import { runPoststartHooks } from '../hooks/poststart.js';
+import { requireStatus } from '../lifecycle/status-rules.js';
+import { readForChange } from '../lifecycle/operation.js';
 import type { RuntimeOptions } from './options.js';
 
 /** `start`: let a created container's init through the exec fifo, so it execs the process. */
@@ -11,19 +12,9 @@ export async function startContainer(opts: RuntimeOptions & { id: string }): Pro
   validateContainerId(opts.id);
   const store = new StateStore(opts.root);
   await store.withLock(opts.id, async () => {
-    const record = store.read(opts.id);
-    const status = containerStatus(record, store);
-    switch (status) {
-      case 'created':
-        releaseExecFifo(store.fifoPath(opts.id));
-        await runPoststartHooks(record);
-        return;
-      case 'stopped':
-        throw new OrchError('bad-state', 'cannot start a container that has stopped');
-      case 'running':
-        throw new OrchError('bad-state', 'cannot start an already running container');
-      default:
-        throw new OrchError('bad-state', `cannot start a container in the ${status} state`);
-    }
+    const record = await readForChange(store, opts.id);
+    requireStatus('start', containerStatus(record, store), opts.id);
+    await releaseExecFifo(store.fifoPath(opts.id), { pid: record.initPid, startTime: record.initStartTime });
+    await runPoststartHooks(record);
   });
 }

@@ -1,6 +1,8 @@
 import { findResctrl, type Resctrl } from '../intelrdt/resctrl.js';
 import type { ContainerRecord } from '../state/container-record.js';
-import { updateContainerCgroup } from '../cgroups/container-cgroup.js';
+import { cgroupDriver } from '../cgroups/driver.js';
+import { readForChange, recordedOperation } from '../lifecycle/operation.js';
+import { requireStatus } from '../lifecycle/status-rules.js';
 import { mergeResourceUpdate } from '../cgroups/update-merge.js';
 import { validateConfig } from '../config/load-config.js';
 import type { LinuxResources } from '../config/spec-types.js';
@@ -31,26 +33,29 @@ export async function updateContainer(opts: UpdateOptions): Promise<void> {
   const resctrl = checkIntelRdt(opts);
   const store = new StateStore(opts.root);
   await store.withLock(opts.id, async () => {
-    let record = store.read(opts.id);
-    if (containerStatus(record, store) === 'stopped') throw new OrchError('bad-state', 'container not running');
+    let record = await readForChange(store, opts.id);
+    requireStatus('update', containerStatus(record, store), opts.id);
     if (opts.resources.memory?.kernel !== undefined || opts.resources.memory?.kernelTCP !== undefined) {
       logger().warn('Kernel memory settings are ignored and will be removed');
     }
     const previous = record.config.linux?.resources ?? {};
     const next = mergeResourceUpdate(previous, opts.resources);
-    try {
-      await updateContainerCgroup(record.cgroup, next);
-    } catch (err) {
+    const cgroup = cgroupDriver(record.cgroup);
+    await recordedOperation(store, record, 'update', async () => {
       try {
-        await updateContainerCgroup(record.cgroup, previous);
-      } catch (restoreErr) {
-        const message = restoreErr instanceof Error ? restoreErr.message : String(restoreErr);
-        logger().warn(`Setting back cgroup configs failed due to error: ${message}, your state.json and actual configs might be inconsistent.`);
+        await cgroup.update(next);
+      } catch (err) {
+        try {
+          await cgroup.update(previous);
+        } catch (restoreErr) {
+          const message = restoreErr instanceof Error ? restoreErr.message : String(restoreErr);
+          logger().warn(`Setting back cgroup configs failed due to error: ${message}, your state.json and actual configs might be inconsistent.`);
+        }
+        throw err;
       }
-      throw err;
-    }
-    if (resctrl) record = await updateIntelRdt(record, opts, resctrl);
-    store.write({ ...record, config: { ...record.config, linux: { ...record.config.linux, resources: next } } });
+      if (resctrl) record = await updateIntelRdt(record, opts, resctrl);
+      store.write({ ...record, config: { ...record.config, linux: { ...record.config.linux, resources: next } } });
+    });
   });
 }
 

@@ -146,3 +146,15 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
     throw err;
   }
 }
+
+/** A launch given up on: the container's init (if born) and the helper are killed and waited for. */
+export async function abandonInit(init: LaunchedInit): Promise<void> {
+  try {
+    process.kill(init.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  init.helper.kill('SIGKILL');
+  await init.exited;
+  init.channel.close();
+}

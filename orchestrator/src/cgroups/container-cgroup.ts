@@ -1,17 +1,24 @@
-import type { LinuxResources, Spec } from '../config/spec-types.js';
+import { readFileSync } from 'node:fs';
+import type { Spec } from '../config/spec-types.js';
+import { systemError } from '../errors/orch-error.js';
 import type { CgroupPlacement } from '../state/container-record.js';
-import { applyResources } from './apply-resources.js';
-import { createCgroup, destroyCgroup, joinCgroup, planCgroup } from './cgroup-manager.js';
-import { createCgroupRootless } from './rootless.js';
-import { checkPreexistingCgroup } from './preexisting.js';
 import { logger } from '../log/logger.js';
+import { cgroupfsDriver } from './cgroupfs.js';
+import { cgroupDriver, type CgroupDriver } from './driver.js';
+import { readCgroupLayout } from './hierarchy.js';
+import { computePlacement } from './placement.js';
+import { checkPreexistingCgroup } from './preexisting.js';
+import { parseProcCgroup } from './proc-cgroup.js';
+import { narrowToWritable } from './rootless.js';
+import { SystemdDriver } from './systemd/systemd-driver.js';
 
 /**
  * A container's cgroup from create to delete, whichever driver places it: cgroupfs (the default)
- * or systemd (--systemd-cgroup, loaded only then). The API uses these; the drivers do the work.
+ * or systemd (--systemd-cgroup), and its resctrl group (linux.intelRdt), which lives and dies
+ * with it. The lifecycle uses these; the drivers do the work.
  */
 export interface ContainerCgroup {
-  placement: CgroupPlacement;
+  driver: CgroupDriver;
   /** puts the first process (the init helper, before it does anything) in the cgroup */
   join(pid: number): Promise<void>;
   /** lets go of what the setup holds (systemd's D-Bus connection) */
@@ -28,15 +35,26 @@ export interface SetUpOptions {
   onPlanned?: (placement: CgroupPlacement) => void;
 }
 
+/** Where the container's cgroup goes on this host (the cgroupfs driver). Reads the host's layout; creates nothing. */
+export function planCgroup(spec: Spec, id: string): CgroupPlacement {
+  let self: string;
+  try {
+    self = readFileSync('/proc/self/cgroup', 'utf8');
+  } catch (err) {
+    throw systemError('read /proc/self/cgroup', err);
+  }
+  return computePlacement({ layout: readCgroupLayout(), self: parseProcCgroup(self), cgroupsPath: spec.linux?.cgroupsPath, id });
+}
+
 /**
  * cgroupfs: the cgroup is made and limited before any process joins, so limits hold from the
  * first instruction. systemd: everything is checked now, and the unit is made with the first
- * process in it (a scope cannot exist empty).
+ * process in it (a scope cannot exist empty). resctrl first: a host without it refuses the
+ * config before any cgroup exists.
  */
 export async function setUpContainerCgroup(spec: Spec, id: string, options: SetUpOptions): Promise<ContainerCgroup> {
   const intelRdt = spec.linux?.intelRdt;
   if (!intelRdt) return setUpCgroup(spec, id, options);
-  // resctrl first: a host without it refuses the config before any cgroup exists
   const { createRdtGroup, joinRdtGroup, removeRdtGroup } = await import('../intelrdt/rdt-group.js');
   // recorded alone first (no cgroup is planned yet), then again with the cgroup's placement
   const rdt = createRdtGroup(intelRdt, id, undefined, (planned) => options.onPlanned?.({ version: 1, paths: {}, intelRdt: planned }));
@@ -47,9 +65,9 @@ export async function setUpContainerCgroup(spec: Spec, id: string, options: SetU
     removeRdtGroup(rdt);
     throw err;
   }
-  cgroup.placement.intelRdt = rdt;
+  cgroup.driver.placement.intelRdt = rdt;
   return {
-    placement: cgroup.placement,
+    driver: cgroup.driver,
     join: async (pid) => {
       joinRdtGroup(rdt, pid);
       await cgroup.join(pid);
@@ -60,47 +78,29 @@ export async function setUpContainerCgroup(spec: Spec, id: string, options: SetU
 
 async function setUpCgroup(spec: Spec, id: string, options: SetUpOptions): Promise<ContainerCgroup> {
   const deviceNodes = spec.linux?.devices ?? [];
+  const resources = spec.linux?.resources ?? {};
+  let driver: CgroupDriver;
   if (options.systemd) {
-    const { prepareSystemdUnit } = await import('./systemd/systemd-cgroup.js');
-    const unit = await prepareSystemdUnit(spec, id, { rootless: options.rootless, deviceNodes });
-    options.onPlanned?.(unit.placement);
-    return { placement: unit.placement, join: (pid) => unit.start(pid), release: () => unit.close() };
+    driver = await SystemdDriver.prepare(spec, id, { rootless: options.rootless, deviceNodes });
+    options.onPlanned?.(driver.placement);
+  } else {
+    const planned = planCgroup(spec, id);
+    checkPreexistingCgroup(planned, options.warn ?? ((message) => logger().warn(message)));
+    const fs = cgroupfsDriver(planned);
+    fs.noteMissingParents();
+    options.onPlanned?.(fs.placement);
+    // rootless (runc's rule): hierarchies the user cannot write are left out, device rules too
+    driver = options.rootless && !spec.linux?.cgroupsPath ? narrowToWritable(fs) : fs;
   }
-  const planned = planCgroup(spec, id);
-  // rootless (runc's rule): hierarchies the user cannot write are skipped, device rules too
-  checkPreexistingCgroup(planned, options.warn ?? ((message) => logger().warn(message)));
-  options.onPlanned?.(planned);
-  const placement = options.rootless && !spec.linux?.cgroupsPath ? createCgroupRootless(planned) : planned;
-  if (placement === planned) createCgroup(placement);
-  try {
-    applyResources(placement, spec.linux?.resources ?? {}, { deviceNodes, skipDevices: options.rootless });
-  } catch (err) {
-    destroyCgroup(placement);
-    throw err;
-  }
-  return { placement, join: (pid) => Promise.resolve(joinCgroup(placement, pid)), release: () => undefined };
+  await driver.create(resources, { deviceNodes, skipDevices: options.rootless });
+  return { driver, join: (pid) => driver.join(pid), release: () => driver.release() };
 }
 
-/** Kills what is left in the cgroup and removes it (and the systemd unit), then the resctrl group. */
+/** Kills what is left in the cgroup and removes it (and the systemd unit), then the resctrl group: the one cleanup for every driver. */
 export async function removeContainerCgroup(p: CgroupPlacement): Promise<void> {
-  if (p.systemd !== undefined) {
-    const { destroySystemdUnit } = await import('./systemd/systemd-cgroup.js');
-    await destroySystemdUnit(p);
-  } else {
-    destroyCgroup(p);
-  }
+  await cgroupDriver(p).destroy();
   if (p.intelRdt) {
     const { removeRdtGroup } = await import('../intelrdt/rdt-group.js');
     removeRdtGroup(p.intelRdt);
   }
-}
-
-/** Writes a container's new resources (device rules aside), through its driver. */
-export async function updateContainerCgroup(p: CgroupPlacement, resources: LinuxResources): Promise<void> {
-  if (p.systemd !== undefined) {
-    const { updateSystemdUnit } = await import('./systemd/systemd-cgroup.js');
-    await updateSystemdUnit(p, resources);
-    return;
-  }
-  applyResources(p, resources, { skipDevices: true });
 }

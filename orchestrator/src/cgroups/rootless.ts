@@ -1,6 +1,6 @@
 import { OrchError } from '../errors/orch-error.js';
-import type { CgroupPlacement } from '../state/container-record.js';
-import { createCgroup } from './cgroup-manager.js';
+import { cgroupfsDriver } from './cgroupfs.js';
+import type { CgroupfsDriver } from './cgroupfs-driver.js';
 
 const PERMISSION_ERRNOS = ['EACCES', 'EPERM', 'EROFS'];
 
@@ -14,18 +14,19 @@ function isPermissionError(err: unknown): boolean {
 /**
  * `create` by an unprivileged user without linux.cgroupsPath: as runc's rootless mode, a
  * hierarchy the user may not write to is left out (the container runs in the caller's cgroup
- * there) instead of failing; hierarchies delegated to the user are used. Returns the placement
- * of what was created.
+ * there) instead of failing; hierarchies delegated to the user are used. Makes what it can and
+ * returns the driver of that (its create then only writes the limits).
  */
-export function createCgroupRootless(p: CgroupPlacement): CgroupPlacement {
+export function narrowToWritable(fs: CgroupfsDriver): CgroupfsDriver {
+  const p = fs.placement;
   const paths: Record<string, string> = {};
   for (const [key, dir] of Object.entries(p.paths)) {
     try {
-      createCgroup({ version: p.version, paths: { [key]: dir } });
+      cgroupfsDriver({ version: p.version, paths: { [key]: dir } }).createDirs();
       paths[key] = dir;
     } catch (err) {
       if (!isPermissionError(err)) throw err;
     }
   }
-  return { version: p.version, paths };
+  return cgroupfsDriver({ version: p.version, paths });
 }

@@ -50,9 +50,10 @@ function onPath(program: string): boolean {
 }
 
 /** Runs criu to completion; resolves with its exit status (128+N when killed by signal N). */
-export function runCriu(binary: string, args: readonly string[], stdio: StdioOptions = ['ignore', 'inherit', 'inherit']): Promise<number> {
+export function runCriu(binary: string, args: readonly string[], stdio: StdioOptions = ['ignore', 'inherit', 'inherit'], onSpawn?: (pid: number) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio });
+    child.once('spawn', () => onSpawn?.(child.pid ?? 0));
     child.once('error', (err) => reject(new OrchError('system', `run criu: ${err.message}`, { cause: err })));
     child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
   });

@@ -11,6 +11,8 @@ export interface CgroupPlacement {
   paths: Record<string, string>;
   /** --systemd-cgroup: the transient unit systemd made for the container */
   systemd?: { unit: string; slice: string; rootless: boolean };
+  /** levels above the dirs that create made (a nested cgroupsPath): removed with them when empty */
+  madeParents?: string[];
   /** linux.intelRdt: the container's resctrl group, removed with the cgroup */
   intelRdt?: RdtPlacement;
 }

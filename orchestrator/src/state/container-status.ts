@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isCgroupFrozen } from '../cgroups/cgroup-manager.js';
+import { cgroupDriver } from '../cgroups/driver.js';
 import type { CgroupPlacement, ContainerRecord, ContainerStatus } from './container-record.js';
 import { readProcStat, type ProcStat } from './process-start-time.js';
 import type { StateStore } from './state-store.js';
@@ -14,7 +14,7 @@ export interface StatusProbe {
 export const hostProbe: StatusProbe = {
   procStat: readProcStat,
   exists: existsSync,
-  frozen: isCgroupFrozen,
+  frozen: (placement) => cgroupDriver(placement).isFrozen(),
 };
 
 /**

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import type { ContainerRecord } from './container-record.js';
 import { isAlive, type IntentRecord } from './intent.js';
+import type { OperationRecord } from './operation.js';
 import { validateContainerId } from './container-id.js';
 import { acquireLock, acquireLockSync, type LockOptions } from './lock.js';
 import { parseRecord } from './parse-record.js';
@@ -31,6 +32,10 @@ export class StateStore {
 
   intentPath(id: string): string {
     return join(this.dir(id), 'intent.json');
+  }
+
+  operationPath(id: string): string {
+    return join(this.dir(id), 'operation.json');
   }
 
   fifoPath(id: string): string {
@@ -127,6 +132,29 @@ export class StateStore {
     } catch {
       // none, or torn by a crash before the rename (then nothing it named was made yet)
       return undefined;
+    }
+  }
+
+  /** Atomic replace of operation.json (an update, pause or checkpoint in progress). */
+  writeOperation(id: string, operation: OperationRecord): void {
+    this.writeAtomically(this.operationPath(id), JSON.stringify(operation));
+  }
+
+  /** The record of an operation in progress (or interrupted), if any. */
+  readOperation(id: string): OperationRecord | undefined {
+    try {
+      return JSON.parse(readFileSync(this.operationPath(id), 'utf8')) as OperationRecord;
+    } catch {
+      // none, or torn before its rename (then the operation had not begun)
+      return undefined;
+    }
+  }
+
+  clearOperation(id: string): void {
+    try {
+      unlinkSync(this.operationPath(id));
+    } catch {
+      // never written, or gone already
     }
   }
 

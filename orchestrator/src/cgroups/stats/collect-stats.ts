@@ -17,18 +17,8 @@ import { pidsStatsV2 } from '../v2/pids.js';
 import { readPsi } from '../v2/psi.js';
 import { emptyCgroupStats, type CgroupStats } from './cgroup-stats.js';
 
-/** The container's cgroup statistics now, as runc's Manager.GetStats gathers them. */
-export function collectStats(p: CgroupPlacement): CgroupStats {
-  if (p.version === 2) {
-    const dir = p.paths[''];
-    if (dir === undefined) throw new OrchError('system', 'cgroup v2 placement without a path');
-    return collectV2(dir);
-  }
-  return collectV1(p);
-}
-
-/** Each mounted controller in runc's order; the first failure fails the whole snapshot, as in runc. */
-function collectV1(p: CgroupPlacement): CgroupStats {
+/** v1, as runc's Manager.GetStats: each mounted controller in runc's order; the first failure fails the whole snapshot, as in runc. */
+export function collectStatsV1(p: CgroupPlacement): CgroupStats {
   const stats = emptyCgroupStats();
   const readers: Array<[string, (dir: string, s: CgroupStats) => void]> = [
     ['cpuset', cpusetStatsV1],
@@ -46,8 +36,8 @@ function collectV1(p: CgroupPlacement): CgroupStats {
   return stats;
 }
 
-/** Every controller is tried; a missing file of an optional controller is no error; the rest are reported together. */
-function collectV2(dir: string): CgroupStats {
+/** v2: every controller is tried; a missing file of an optional controller is no error; the rest are reported together. */
+export function collectStatsV2(dir: string): CgroupStats {
   const stats = emptyCgroupStats();
   const errors: string[] = [];
   const attempt = (fn: () => void, missingIsFine: boolean): void => {

@@ -4,8 +4,7 @@ import { OrchError, systemError } from '../../errors/orch-error.js';
 import type { LinuxDevice, LinuxResources, Spec } from '../../config/spec-types.js';
 import { logger } from '../../log/logger.js';
 import type { CgroupPlacement } from '../../state/container-record.js';
-import { applyResources } from '../apply-resources.js';
-import { createCgroup, emptyCgroup, joinCgroup, removeCgroupDirs } from '../cgroup-manager.js';
+import { cgroupfsDriver } from '../cgroupfs.js';
 import { containerDeviceRules } from '../devices/container-rules.js';
 import { readCgroupLayout } from '../hierarchy.js';
 import { computePlacement } from '../placement.js';
@@ -84,9 +83,10 @@ export async function prepareSystemdUnit(spec: Spec, id: string, options: Prepar
         // a scope is born with its processes; a slice holds none of its own, the pid joins by cgroupfs
         await manager.startTransientUnit(unit.unit, isSlice ? properties : [...properties, ['PIDs', new Variant('au', [pid])]]);
         try {
-          createCgroup(placement);
-          joinCgroup(placement, pid);
-          applyResources(placement, converted.resources, { deviceNodes: options.deviceNodes, skipDevices: options.rootless });
+          const fs = cgroupfsDriver(placement);
+          fs.createDirs();
+          await fs.join(pid);
+          fs.apply(converted.resources, { deviceNodes: options.deviceNodes, skipDevices: options.rootless });
         } catch (err) {
           await manager.stopUnit(unit.unit).catch(() => undefined);
           throw err;
@@ -107,7 +107,8 @@ export async function prepareSystemdUnit(spec: Spec, id: string, options: Prepar
 export async function destroySystemdUnit(p: CgroupPlacement): Promise<void> {
   const sd = p.systemd;
   if (sd === undefined) throw new OrchError('system', 'internal error: not a systemd cgroup');
-  emptyCgroup(p);
+  const fs = cgroupfsDriver(p);
+  fs.empty();
   let manager: SystemdManager | undefined;
   try {
     manager = await SystemdManager.connect(sd.rootless);
@@ -117,7 +118,7 @@ export async function destroySystemdUnit(p: CgroupPlacement): Promise<void> {
   } finally {
     manager?.close();
   }
-  removeCgroupDirs(p);
+  fs.removeDirs();
 }
 
 /**
@@ -134,7 +135,7 @@ export async function updateSystemdUnit(p: CgroupPlacement, resources: LinuxReso
   try {
     const converted = resourceProperties(p.version, resources, await manager.version());
     await manager.setUnitProperties(sd.unit, converted.properties);
-    applyResources(p, converted.resources, { skipDevices: true });
+    cgroupfsDriver(p).apply(converted.resources, { skipDevices: true });
   } finally {
     manager.close();
   }

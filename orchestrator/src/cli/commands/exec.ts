@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { execProcess } from '../../api/exec.js';
 import { OrchError, systemError } from '../../errors/orch-error.js';
 import { applyProcessOverrides } from '../../exec/process-overrides.js';
-import { parseSubCgroupArgs } from '../../exec/sub-cgroup.js';
+import { parseSubCgroupArgs } from '../../cgroups/sub-cgroup.js';
 import { logger } from '../../log/logger.js';
 import { StateStore } from '../../state/state-store.js';
 import { minArgs } from '../arg-count.js';

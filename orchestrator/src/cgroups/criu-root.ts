@@ -1,22 +1,22 @@
 import { posix } from 'node:path';
-import { readCgroupLayout, type CgroupMount } from '../cgroups/hierarchy.js';
 import type { CgroupPlacement } from '../state/container-record.js';
+import { readCgroupLayout, type CgroupMount } from './hierarchy.js';
 
 /** dir as a cgroup path of its hierarchy (as /proc/<pid>/cgroup shows it). */
 function cgroupPath(mount: CgroupMount, dir: string): string {
   return posix.join(mount.root, posix.relative(mount.mountPoint, dir));
 }
 
-/**
- * --cgroup-root arguments that put the restored tasks' cgroups under the new container's, one
- * per controller as runc gives criu its CgRoot list (v2: one, for every controller).
- */
-export function cgroupRootArgs(p: CgroupPlacement): string[] {
+/** criu's --cgroup-root for v2: one, for every controller (runc's CgRoot). */
+export function cgroupRootArgsV2(p: CgroupPlacement): string[] {
   const layout = readCgroupLayout();
-  if (p.version === 2) {
-    const dir = p.paths[''];
-    return layout.version === 2 && dir !== undefined ? ['--cgroup-root', cgroupPath(layout.unified, dir)] : [];
-  }
+  const dir = p.paths[''];
+  return layout.version === 2 && dir !== undefined ? ['--cgroup-root', cgroupPath(layout.unified, dir)] : [];
+}
+
+/** criu's --cgroup-root for v1: one per controller, as runc gives criu its CgRoot list. */
+export function cgroupRootArgsV1(p: CgroupPlacement): string[] {
+  const layout = readCgroupLayout();
   if (layout.version !== 1) return [];
   const args: string[] = [];
   for (const [key, dir] of Object.entries(p.paths)) {
