@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { OrchError } from '../../errors/orch-error.js';
 import { helperPath } from '../../bootstrap/helper-path.js';
+import { startHelperCommand } from '../helper-commands.js';
 import type { OomWatch } from '../oom-watch.js';
 
 /**
@@ -10,7 +10,7 @@ import type { OomWatch } from '../oom-watch.js';
  * exits when the cgroup is removed (the kernel signals the eventfd one last time then).
  */
 export function watchOomV1(memoryDir: string, onOom: () => void): Promise<OomWatch> {
-  const child = spawn(helperPath(), ['cgroup-oom', memoryDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = startHelperCommand('cgroup-oom', memoryDir);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { OrchError, systemError } from '../../errors/orch-error.js';
-import { helperPath } from '../../bootstrap/helper-path.js';
+import { OrchError } from '../../errors/orch-error.js';
+import { runHelperCommand } from '../helper-commands.js';
 import { logger } from '../../log/logger.js';
 import type { DeviceRule } from '../devices/device-rule.js';
 import { DeviceEmulator } from '../devices/emulator.js';
@@ -33,16 +32,17 @@ export function deviceFilterInput(rules: readonly DeviceRule[]): DeviceFilterInp
 
 export function setDevicesV2(dir: string, rules: readonly DeviceRule[]): void {
   const input = JSON.stringify(deviceFilterInput(rules));
-  const result = spawnSync(helperPath(), ['cgroup-devices', dir], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
-  if (result.error) throw systemError(`cgroup devices: run ${helperPath()} cgroup-devices`, result.error);
-  if (result.status === 0) return;
-  const message = `cgroup devices: ${dir}: ${result.stderr.trim() || `orch-init exited with ${result.status ?? result.signal}`}`;
-  // without bpf rights (in a user namespace), a filter that would allow everything is no loss
-  if (canSkip(rules)) {
-    logger().debug(`${message} (ignored: the rules allow every device)`);
-    return;
+  try {
+    runHelperCommand('cgroup-devices', dir, input);
+  } catch (err) {
+    const message = `cgroup devices: ${err instanceof Error ? err.message : String(err)}`;
+    // without bpf rights (in a user namespace), a filter that would allow everything is no loss
+    if (canSkip(rules)) {
+      logger().debug(`${message} (ignored: the rules allow every device)`);
+      return;
+    }
+    throw new OrchError('system', message, { cause: err });
   }
-  throw new OrchError('system', message);
 }
 
 function canSkip(rules: readonly DeviceRule[]): boolean {
