@@ -20,6 +20,9 @@ export async function releaseExecFifo(fifoPath: string, init: ProcessRef): Promi
     const chunks: Buffer[] = [];
     const chunk = Buffer.alloc(4096);
     for (let tries = 0; ; tries++) {
+      // asked before the read: an init that wrote, exec'd and exited between a read and the check
+      // has left its byte in the pipe, and this read gets it
+      const initAlive = isAlive(init);
       let n = -1; // -1: a writer is there but has written nothing yet
       try {
         n = readSync(fd, chunk, 0, chunk.length, null);
@@ -33,7 +36,7 @@ export async function releaseExecFifo(fifoPath: string, init: ProcessRef): Promi
       }
       // 0 is end-of-file once the init has written (it closed its end), or no writer yet before
       if (chunks.length > 0 && n === 0) break;
-      if (!isAlive(init)) {
+      if (!initAlive) {
         if (chunks.length > 0) break;
         throw new OrchError('bad-state', 'cannot start a container that has stopped');
       }
