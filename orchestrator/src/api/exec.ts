@@ -10,7 +10,6 @@ import { applyCallerTerminalSize } from '../console/caller-terminal-size.js';
 import { connectAgent } from '../seccomp/agent-socket.js';
 import { notifyProfile } from '../seccomp/notify-rules.js';
 import { SECCOMP_FD_NAME } from '../seccomp/process-state.js';
-import { startSignalForwarding } from '../signals/forward-signals.js';
 import { containerStatus } from '../state/container-status.js';
 import type { ContainerRecord } from '../state/container-record.js';
 import { validateContainerId } from '../state/container-id.js';
@@ -18,9 +17,9 @@ import { writePidFile } from '../state/pid-file.js';
 import { StateStore } from '../state/state-store.js';
 import { execSpec } from '../exec/exec-spec.js';
 import { joinBootstrap } from '../exec/join-bootstrap.js';
-import type { RuntimeOptions } from './options.js';
+import type { ForegroundOptions, RuntimeOptions } from './options.js';
 
-export interface ExecOptions extends RuntimeOptions {
+export interface ExecOptions extends RuntimeOptions, ForegroundOptions {
   id: string;
   /**
    * The OCI process to run (runc's process.json): args, env, cwd, user, capabilities… are taken
@@ -52,7 +51,7 @@ export interface ExecOptions extends RuntimeOptions {
  * joins every namespace of the init, user first, and execs the process with the container's
  * seccomp filter and the process's own credentials, capabilities, AppArmor profile and limits.
  * Returns 0 once the process runs when detached; otherwise waits and returns its exit status
- * (128+N when killed by signal N), forwarding the signals this process receives to it.
+ * (128+N when killed by signal N), forwarding signals to it with opts.forwardSignals.
  */
 export async function execProcess(opts: ExecOptions): Promise<number> {
   validateContainerId(opts.id);
@@ -84,7 +83,7 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
   const notify = notifyProfile(spec);
   const seccompAgent = notify?.listenerPath ? await connectAgent(notify.listenerPath) : undefined;
   // Caught from before the process exists: it runs as soon as it is cloned, with no fifo to wait on.
-  const forwarder = detach ? undefined : startSignalForwarding();
+  const forwarder = detach ? undefined : opts.forwardSignals?.();
   let init: LaunchedInit;
   try {
     init = await launchInit({

@@ -1,4 +1,12 @@
 /** Options shared by every operation: where state lives and how cgroups are driven. */
+import type { SignalForwarding } from '../signals/signal-forwarder.js';
+
+/** A foreground operation's signals: none are caught unless the caller asks (the CLI forwards its own). */
+export interface ForegroundOptions {
+  /** forwards signals to the container's process while it runs in the foreground */
+  forwardSignals?: SignalForwarding;
+}
+
 export interface RuntimeOptions {
   /** state root, default /run/orch */
   root: string;
@@ -31,7 +39,7 @@ export interface CreateOptions extends RuntimeOptions {
   listenFds?: number;
 }
 
-export interface RunOptions extends CreateOptions {
+export interface RunOptions extends CreateOptions, ForegroundOptions {
   /** run -d: create + start, then return without waiting */
   detach?: boolean;
   /** run --keep: the container stays (stopped) after its process exits, for `delete` to remove */

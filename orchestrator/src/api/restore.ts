@@ -16,16 +16,15 @@ import { destroyContainer, recordRemains } from '../lifecycle/destroy.js';
 import { provision } from '../lifecycle/provision.js';
 import { logger } from '../log/logger.js';
 import { processRef } from '../state/intent.js';
-import { forwardSignals } from '../signals/forward-signals.js';
 import type { ContainerRecord } from '../state/container-record.js';
 import { validateContainerId } from '../state/container-id.js';
 import { writePidFile } from '../state/pid-file.js';
 import { readProcStat } from '../state/process-start-time.js';
 import { StateStore } from '../state/state-store.js';
 import type { CriuCommonOptions } from './checkpoint.js';
-import type { RuntimeOptions } from './options.js';
+import type { ForegroundOptions, RuntimeOptions } from './options.js';
 
-export interface RestoreOptions extends RuntimeOptions, CriuCommonOptions {
+export interface RestoreOptions extends RuntimeOptions, CriuCommonOptions, ForegroundOptions {
   /** the id of the restored container: any free one, not necessarily the checkpointed one's */
   id: string;
   /** the bundle whose config.json and rootfs the container is restored into */
@@ -43,7 +42,7 @@ const RESTORE_LOG = 'restore.log';
 /**
  * `restore`: criu brings a checkpointed process tree back as a new container with the given id,
  * in the bundle's rootfs and a new cgroup. Detached it returns 0 once the container runs;
- * otherwise it waits, forwarding signals, returns the container's exit status (128+N for signal
+ * otherwise it waits (forwarding signals with opts.forwardSignals), returns the container's exit status (128+N for signal
  * N) and deletes it, as `run` does. Create's hooks are not run again (see the report of issue 7).
  */
 export async function restoreContainer(opts: RestoreOptions): Promise<number> {
@@ -64,11 +63,12 @@ export async function restoreContainer(opts: RestoreOptions): Promise<number> {
   const { record, restored } = await store.withLock(opts.id, () => restoreLocked(opts, store, spec, bundle, rootfs));
   if (opts.detach) return 0;
 
-  const stopForwarding = forwardSignals(restored.pid);
+  const forwarder = opts.forwardSignals?.();
+  forwarder?.forwardTo(restored.pid);
   try {
     return (await restored.exited).status;
   } finally {
-    stopForwarding();
+    forwarder?.stop();
     // as run's end: the status is the answer; what cannot be removed stays, for `orch delete`
     await destroyContainer(store, recordRemains(record)).catch((err: unknown) => logger().warn(`delete ${opts.id}: ${err instanceof Error ? err.message : String(err)}`));
   }

@@ -1,7 +1,6 @@
 import { createContainer } from './create.js';
 import { startContainer } from './start.js';
 import { releaseExecFifo } from '../bootstrap/exec-fifo.js';
-import { forwardSignals } from '../signals/forward-signals.js';
 import { StateStore } from '../state/state-store.js';
 import { deleteContainer } from './delete.js';
 import { runPoststartHooks } from '../hooks/poststart.js';
@@ -12,7 +11,7 @@ import type { RunOptions } from './options.js';
 /**
  * `run`: create + start. Detached, it returns 0 once the process runs. In the foreground the
  * helper's stage-0 stays the init's parent and exits with its status, which is returned here
- * (128+N for signal N); signals sent to this process are forwarded to the init meanwhile, and the
+ * (128+N for signal N); with opts.forwardSignals, signals are forwarded to the init meanwhile, and the
  * container is deleted once it has exited, as `runc run` does without --keep. With keep, it stays
  * (stopped) for `delete`, which then removes its cgroup and runs the poststop hooks.
  */
@@ -31,7 +30,8 @@ export async function runContainer(opts: RunOptions): Promise<number> {
   }
   const store = new StateStore(opts.root);
   const { record, init } = await createContainer(opts, { foreground: true, ...(opts.noSubreaper ? { noSubreaper: true } : {}) });
-  const stopForwarding = forwardSignals(init.pid);
+  const forwarder = opts.forwardSignals?.();
+  forwarder?.forwardTo(init.pid);
   try {
     await releaseExecFifo(store.fifoPath(opts.id), { pid: record.initPid, startTime: record.initStartTime });
     await runPoststartHooks(record);
@@ -39,7 +39,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     await init.logFlushed();
     return status;
   } finally {
-    stopForwarding();
+    forwarder?.stop();
     init.channel.close();
     // --keep: it stays, stopped, for `orch delete`
     if (!opts.keep) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execProcess } from '../../api/exec.js';
+import { startSignalForwarding } from '../forward-signals.js';
 import { OrchError, systemError } from '../../errors/orch-error.js';
 import { applyProcessOverrides } from '../../exec/process-overrides.js';
 import { parseSubCgroupArgs } from '../../cgroups/sub-cgroup.js';
@@ -63,6 +64,7 @@ export const command = defineCommand({
         preserveFds,
         ignorePaused: flags['ignore-paused'],
         subCgroups,
+        forwardSignals: startSignalForwarding,
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { restoreContainer } from '../../api/restore.js';
+import { startSignalForwarding } from '../forward-signals.js';
 import { OrchError } from '../../errors/orch-error.js';
 import { exactArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
@@ -38,6 +39,7 @@ export const command = defineCommand({
     const cwd = ctx.io.cwd();
     return restoreContainer({
       ...ctx.runtime,
+      forwardSignals: startSignalForwarding,
       id: args[0] as string,
       bundle: resolve(cwd, flags.bundle ?? '.'),
       imagePath: resolve(cwd, flags['image-path'] || 'checkpoint'),

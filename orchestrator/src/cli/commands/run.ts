@@ -1,4 +1,5 @@
 import { runContainer } from '../../api/run.js';
+import { startSignalForwarding } from '../forward-signals.js';
 import type { FlagTable } from '../args.js';
 import { exactArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
@@ -29,6 +30,7 @@ export const command = defineCommand({
       ...(flags.tty ? { terminal: true } : {}),
       ...(flags.keep ? { keep: true } : {}),
       ...(flags['no-subreaper'] ? { noSubreaper: true } : {}),
+      forwardSignals: startSignalForwarding,
     };
     return withFailedPrefix('run', () => runContainer(opts));
   },

@@ -1,6 +1,9 @@
+import type { SignalForwarder } from '../signals/signal-forwarder.js';
+
 /**
- * Foreground `run`: what the orchestrator receives goes to the container init, as runc's signal
- * handler does. Signals Node cannot or must not handle (KILL, STOP, the fatal synchronous ones,
+ * Foreground `run`, `exec` and `restore` from the CLI: what the orch process receives goes to the
+ * container's process, as runc's signal handler does. Process-wide handlers are the CLI's to
+ * install: the library never does (a service keeps its own SIGTERM handling). Signals Node cannot or must not handle (KILL, STOP, the fatal synchronous ones,
  * CHLD, PIPE) are not forwarded; WINCH belongs to the terminal code, as in runc.
  */
 const FORWARDED: readonly NodeJS.Signals[] = [
@@ -8,12 +11,6 @@ const FORWARDED: readonly NodeJS.Signals[] = [
   'SIGTTIN', 'SIGTTOU', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGPWR', 'SIGSYS', 'SIGTRAP', 'SIGURG',
   'SIGABRT', 'SIGIO',
 ];
-
-export interface SignalForwarder {
-  /** from now on signals go to pid; those that arrived before are delivered first, in order */
-  forwardTo(pid: number): void;
-  stop(): void;
-}
 
 /**
  * Starts catching signals before the target pid is known (exec: the process may run as soon as
@@ -43,10 +40,4 @@ export function startSignalForwarding(): SignalForwarder {
       for (const signal of FORWARDED) process.off(signal, handler);
     },
   };
-}
-
-export function forwardSignals(pid: number): () => void {
-  const forwarder = startSignalForwarding();
-  forwarder.forwardTo(pid);
-  return () => forwarder.stop();
 }
