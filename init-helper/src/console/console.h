@@ -74,7 +74,7 @@ int stdio_owner_fix(const struct init_config *cfg, struct orch_error *err);
  * master on relay_end, copies the pty's output to fd 1 and, once the process runs, fd 0 to the
  * pty with the caller's terminal in raw mode; passes window-size changes on; reaps until the init
  * exits; restores the terminal on every way out (the orchestrator dying included). Returns the
- * init's exit code, or 128+N when signal N killed it.
+ * init's wait status (for end_as).
  */
 int console_relay_run(int relay_end, pid_t init);
 

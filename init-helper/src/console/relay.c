@@ -51,7 +51,7 @@ static void reap(struct relay *r)
 			continue;
 		if (w < 0 && errno == ECHILD && !r->init_exited) {
 			say("wait for the init", errno);
-			r->status = 1;
+			r->status = W_EXITCODE(1, 0);
 			r->init_exited = true;
 		}
 		if (w <= 0)
@@ -60,7 +60,7 @@ static void reap(struct relay *r)
 		if (w != r->init)
 			continue;
 		r->init_exited = true;
-		r->status = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		r->status = st;
 	}
 }
 

@@ -158,7 +158,7 @@ int criu_restore_main(int sync_fd, int argc, char **argv)
 	/* The restored process's fds are its own: holding ours would delay their readers' EOF. */
 	if (close_range(3, ~0U, 0) < 0)
 		fprintf(stderr, "orch-init: close_range: %s\n", strerror(errno));
-	return reap_until_init_exits(pid);
+	return end_as(reap_until_init_exits(pid));
 fail:
 	sync_send_error(sync_fd, err.msg);
 	return 1;

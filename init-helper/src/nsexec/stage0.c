@@ -299,6 +299,6 @@ int stage0_run(int sync_fd, const char *mode)
 	    close_range(ctx.console_relay < 0 ? 3 : (unsigned int)ctx.console_relay + 1, ~0U, 0) < 0)
 		orch_log(ORCH_LOG_WARNING, "close_range: %s", strerror(errno));
 	if (ctx.console_relay >= 0)
-		return console_relay_run(ctx.console_relay, stage2_pid);
-	return reap_until_init_exits(stage2_pid);
+		return end_as(console_relay_run(ctx.console_relay, stage2_pid));
+	return end_as(reap_until_init_exits(stage2_pid));
 }

@@ -31,10 +31,17 @@ int stage0_run(int sync_fd, const char *mode);
 int exec_fifo_create(const char *path, int *fd, struct orch_error *err);
 
 /*
- * reap.c, foreground stage-0: reaps every child until the init exits; returns its exit code,
- * or 128+N when signal N killed it.
+ * reap.c, foreground stage-0: reaps every child until the init exits; returns its wait status
+ * (exit code 1 when it cannot be waited for).
  */
 int reap_until_init_exits(pid_t init);
+
+/*
+ * reap.c: ends this process as the init ended (wait status): with its exit code, or by its
+ * signal (core dumps off), so the orchestrator tells an exit 130 from SIGINT. Returns 128+N only
+ * when signal N cannot end us; the caller returns that from main.
+ */
+int end_as(int wstatus);
 
 /* pidfd_socket.c (stage-0): dial --pidfd-socket; send it a pidfd of the container's process. */
 int pidfd_socket_open(struct stage_context *ctx, struct orch_error *err);

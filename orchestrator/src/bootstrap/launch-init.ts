@@ -12,8 +12,12 @@ import { logger } from '../log/logger.js';
 import { LOG_LEVELS, type LogLevel } from '../log/log-line.js';
 
 export interface HelperExit {
-  /** exit code, or 128+N when the helper itself was killed by signal N */
+  /** exit code, or 128+N when the helper was ended by signal N (runc's foreground status) */
   status: number;
+  /** the exit code, null when a signal ended it */
+  code: number | null;
+  /** the signal that ended it: a foreground helper ends by the signal that ended the container */
+  signal: NodeJS.Signals | null;
 }
 
 export interface LaunchedInit {
@@ -80,11 +84,12 @@ function relayHelperLog(stream: Readable): Promise<void> {
   });
 }
 
-function exitPromise(child: ChildProcess): Promise<HelperExit> {
+/** How a helper ended, from its ChildProcess (create, exec and restore's helpers alike). */
+export function exitPromise(child: ChildProcess): Promise<HelperExit> {
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => {
-      if (code !== null) resolve({ status: code });
-      else resolve({ status: 128 + (signal ? constants.signals[signal] : 0) });
+      if (code !== null) resolve({ status: code, code, signal: null });
+      else resolve({ status: 128 + (signal ? constants.signals[signal] : 0), code: null, signal });
     });
   });
 }

@@ -1,10 +1,9 @@
 import { spawn, type StdioOptions } from 'node:child_process';
-import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { ENV, SYNC } from '../protocol/protocol.js';
 import { OrchError } from '../errors/orch-error.js';
 import { helperPath } from '../bootstrap/helper-path.js';
-import type { HelperExit } from '../bootstrap/launch-init.js';
+import { exitPromise, type HelperExit } from '../bootstrap/launch-init.js';
 import { SyncChannel } from '../bootstrap/sync-channel.js';
 
 export interface RestoreRequest {
@@ -45,9 +44,7 @@ export async function restoreWithHelper(request: RestoreRequest): Promise<Restor
     helper.once('spawn', () => resolve(helper.pid ?? 0));
     helper.once('error', (err) => reject(new OrchError('system', `start ${helperPath()}: ${err.message}`, { cause: err })));
   });
-  const exited = new Promise<HelperExit>((resolve) =>
-    helper.once('exit', (code, signal) => resolve({ status: code ?? 128 + (signal ? constants.signals[signal] : 0) })),
-  );
+  const exited = exitPromise(helper);
   const socket = helper.stdio[syncFd] as (Readable & Writable) | null;
   if (!socket) throw new OrchError('system', 'criu-restore helper has no sync socket');
   const channel = new SyncChannel(socket, socket);
