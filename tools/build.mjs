@@ -20,7 +20,6 @@ const step = (name, fn) => {
 if (only !== 'native') {
   step('protocol is fresh', () => run(process.execPath, ['tools/gen-protocol.mjs', '--check']));
   step('config validator', () => run(process.execPath, ['tools/build-validator.mjs']));
-  step('typescript', () => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']));
   const esbuild = await import('esbuild');
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   const started = performance.now();
@@ -46,6 +45,10 @@ if (only !== 'native') {
   // The `orch` executable: CommonJS, for start-up time (see tools/bundle-cli.mjs).
   await bundleCli(esbuild, root, define);
   console.log(`build: esbuild bundle (${Math.round(performance.now() - started)} ms)`);
+  // the library's types, for `import … from 'orch'` in TypeScript
+  step('declarations', () => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.types.json']));
+  // after the declarations: tests import the package by its name ('orch'), as a service would
+  step('typescript', () => run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json']));
 }
 
 if (only !== 'ts') {

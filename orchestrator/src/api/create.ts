@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SYNC } from '../protocol/protocol.js';
 import { OrchError, systemError } from '../errors/orch-error.js';
-import { loadConfig } from '../config/load-config.js';
+import { loadConfig, validateConfig } from '../config/load-config.js';
 import { abandonInit, launchInit, type LaunchedInit } from '../bootstrap/launch-init.js';
 import type { InitConfig } from '../bootstrap/init-config.js';
 import type { ContainerRecord } from '../state/container-record.js';
@@ -46,7 +46,7 @@ export async function createContainer(opts: CreateOptions, mode: CreateMode = { 
   validateContainerId(opts.id);
   const bundle = resolve(opts.bundle);
   // --no-pivot changes what is safe: runc refuses a private root propagation with it.
-  const spec = loadConfig(bundle, { noPivot: opts.noPivot ?? false });
+  const spec = opts.config !== undefined ? validateConfig(structuredClone(opts.config), { noPivot: opts.noPivot ?? false }) : loadConfig(bundle, { noPivot: opts.noPivot ?? false });
   if (!spec.process) throw new OrchError('invalid-config', 'config.json: process: is required to create a container');
   const rootfsPath = resolve(bundle, spec.root?.path ?? 'rootfs');
   let rootfs: string;
@@ -99,6 +99,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
         const init = await launchInit({
           config,
           rootlessEuid: process.geteuid?.() !== 0,
+          ...(opts.stdio ? { stdio: opts.stdio } : {}),
           beforeBootstrap: (helperPid) => {
             const helper = processRef(helperPid);
             if (helper) note({ helper });

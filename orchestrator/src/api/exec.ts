@@ -2,7 +2,7 @@ import { OCI_VERSION } from '../config/schema.js';
 import { OrchError } from '../errors/orch-error.js';
 import { SYNC } from '../protocol/protocol.js';
 import { cgroupDriver } from '../cgroups/driver.js';
-import { abandonInit, launchInit, type LaunchedInit } from '../bootstrap/launch-init.js';
+import { abandonInit, launchInit, type ContainerStdio, type LaunchedInit } from '../bootstrap/launch-init.js';
 import { requireStatus } from '../lifecycle/status-rules.js';
 import type { InitConfig } from '../bootstrap/init-config.js';
 import { checkTerminal } from '../console/check-terminal.js';
@@ -42,7 +42,7 @@ export interface ExecOptions extends RuntimeOptions, ForegroundOptions {
   /** exec --cgroup: sub-cgroups of the container's, controller -> path ("" for all) */
   subCgroups?: Record<string, string>;
   /** the process's fds 0-2: this process's own by default */
-  stdio?: [number | 'inherit' | 'ignore', number | 'inherit' | 'ignore', number | 'inherit' | 'ignore'];
+  stdio?: ContainerStdio;
 }
 
 /**
@@ -54,6 +54,30 @@ export interface ExecOptions extends RuntimeOptions, ForegroundOptions {
  * (128+N when killed by signal N), forwarding signals to it with opts.forwardSignals.
  */
 export async function execProcess(opts: ExecOptions): Promise<number> {
+  const detach = opts.detach ?? false;
+  // Caught from before the process exists: it runs as soon as it is cloned, with no fifo to wait on.
+  const forwarder = detach ? undefined : opts.forwardSignals?.();
+  try {
+    const { init } = await launchExec(opts, (pid) => forwarder?.forwardTo(pid));
+    const { status: exitStatus } = await init.exited;
+    await init.logFlushed(); // stage-0 has gone: the channel is closed, its last lines in
+    return detach ? 0 : exitStatus;
+  } finally {
+    forwarder?.stop();
+  }
+}
+
+/** An exec'd process that runs: its host pid and its helper (whose end, in the foreground, is the process's). */
+export interface LaunchedExec {
+  pid: number;
+  init: LaunchedInit;
+}
+
+/**
+ * exec up to the point where the process runs (its execve succeeded); onPid is told its pid as
+ * soon as it exists. The caller waits for init.exited (the library's process handle, or execProcess).
+ */
+export async function launchExec(opts: ExecOptions, onPid?: (pid: number) => void): Promise<LaunchedExec> {
   validateContainerId(opts.id);
   const store = new StateStore(opts.root);
   const record = store.read(opts.id);
@@ -82,8 +106,6 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
   const rootlessEuid = process.geteuid?.() !== 0;
   const notify = notifyProfile(spec);
   const seccompAgent = notify?.listenerPath ? await connectAgent(notify.listenerPath) : undefined;
-  // Caught from before the process exists: it runs as soon as it is cloned, with no fifo to wait on.
-  const forwarder = detach ? undefined : opts.forwardSignals?.();
   let init: LaunchedInit;
   try {
     init = await launchInit({
@@ -99,7 +121,6 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
       ...(seccompAgent ? { seccompAgent } : {}),
     });
   } catch (err) {
-    forwarder?.stop();
     // An init that died meanwhile takes its /proc/<pid>/ns entries with it: say what happened.
     if (containerStatus(record, store) === 'stopped') throw new OrchError('bad-state', 'cannot exec in a stopped container', { cause: err });
     throw err;
@@ -107,24 +128,18 @@ export async function execProcess(opts: ExecOptions): Promise<number> {
     seccompAgent?.destroy(); // the helper holds its own copy
   }
 
-  forwarder?.forwardTo(init.pid);
+  onPid?.(init.pid);
   try {
-    try {
-      if (notify) await answerSeccomp(init, record, notify.listenerMetadata);
-      // The sync socket is close-on-exec in the process: end-of-file means its execve worked.
-      await init.channel.expectEnd('the process to start');
-    } catch (err) {
-      await abandonInit(init);
-      throw err;
-    }
-    init.channel.close();
-    if (opts.pidFile) writePidFile(opts.pidFile, init.pid);
-    const { status: exitStatus } = await init.exited;
-    await init.logFlushed(); // stage-0 has gone: the channel is closed, its last lines in
-    return detach ? 0 : exitStatus;
-  } finally {
-    forwarder?.stop();
+    if (notify) await answerSeccomp(init, record, notify.listenerMetadata);
+    // The sync socket is close-on-exec in the process: end-of-file means its execve worked.
+    await init.channel.expectEnd('the process to start');
+  } catch (err) {
+    await abandonInit(init);
+    throw err;
   }
+  init.channel.close();
+  if (opts.pidFile) writePidFile(opts.pidFile, init.pid);
+  return { pid: init.pid, init };
 }
 
 /** The seccomp agent's state for an exec'd process: the container's, running, and the process's pid. */

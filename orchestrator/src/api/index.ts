@@ -22,3 +22,13 @@ export { loadConfig, validateConfig } from '../config/load-config.js';
 export type { Spec } from '../config/spec-types.js';
 export type { StateOutput, ContainerStatus } from '../state/container-record.js';
 export { OrchError, type OrchErrorCode } from '../errors/orch-error.js';
+// The container handle API (handle/): run(), create(), open(), list().
+export { run, create, open, list, DEFAULT_ROOT, type ContainerOptions } from '../handle/open-container.js';
+export { Container, type ExecRequest, type HandleEvent, type HandleRuntime } from '../handle/container.js';
+export { ContainerProcess } from '../handle/container-process.js';
+export type { ExitResult } from '../handle/exit-result.js';
+export type { StdioOption } from '../handle/stdio.js';
+export type { StdioItem } from '../bootstrap/launch-init.js';
+export type { SignalForwarder, SignalForwarding } from '../signals/signal-forwarder.js';
+export type { LinuxResources } from '../config/spec-types.js';
+export type { CgroupStats } from '../cgroups/stats/cgroup-stats.js';

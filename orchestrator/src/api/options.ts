@@ -1,4 +1,5 @@
 /** Options shared by every operation: where state lives and how cgroups are driven. */
+import type { ContainerStdio } from '../bootstrap/launch-init.js';
 import type { SignalForwarding } from '../signals/signal-forwarder.js';
 
 /** A foreground operation's signals: none are caught unless the caller asks (the CLI forwards its own). */
@@ -37,6 +38,10 @@ export interface CreateOptions extends RuntimeOptions {
    * (the CLI takes N from LISTEN_FDS when LISTEN_PID is its pid, as runc)
    */
   listenFds?: number;
+  /** the init's fds 0-2 (a foreground create); this process's own by default */
+  stdio?: ContainerStdio;
+  /** a spec object to use instead of the bundle's config.json (validated the same way) */
+  config?: unknown;
 }
 
 export interface RunOptions extends CreateOptions, ForegroundOptions {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Stream, type Writable } from 'node:stream';
 import { ENV, SYNC } from '../protocol/protocol.js';
 import { OrchError } from '../errors/orch-error.js';
 import { bootstrapData } from './bootstrap-data.js';
@@ -10,6 +10,10 @@ import type { InitConfig } from './init-config.js';
 import { SyncChannel } from './sync-channel.js';
 import { logger } from '../log/logger.js';
 import { LOG_LEVELS, type LogLevel } from '../log/log-line.js';
+
+/** One of the container process's fds 0-2, as child_process takes it: 'pipe' gives a stream on the helper. */
+export type StdioItem = 'pipe' | 'inherit' | 'ignore' | number | Stream;
+export type ContainerStdio = [StdioItem, StdioItem, StdioItem];
 
 export interface HelperExit {
   /** exit code, or 128+N when the helper was ended by signal N (runc's foreground status) */
@@ -24,6 +28,14 @@ export interface LaunchedInit {
   /** host pid of the container init */
   pid: number;
   helper: ChildProcess;
+  /**
+   * With stdio 'pipe': the container process's fds 0-2. Its output is taken from the helper at
+   * once and held (with back-pressure) until read: child_process would discard what nobody reads
+   * by the time the helper exits, and a short process may end before its handle is returned.
+   */
+  stdin: Writable | null;
+  stdout: Readable | null;
+  stderr: Readable | null;
   channel: SyncChannel;
   /** resolves when stage-0 exits; in foreground mode its status is the container's */
   exited: Promise<HelperExit>;
@@ -39,7 +51,7 @@ export interface LaunchRequest {
   config: InitConfig;
   rootlessEuid: boolean;
   /** the container's fds 0-2: this process's own by default */
-  stdio?: [number | 'inherit' | 'ignore', number | 'inherit' | 'ignore', number | 'inherit' | 'ignore'];
+  stdio?: ContainerStdio;
   /** called with stage-0's pid before any bootstrap data is sent: the place to join the cgroup */
   beforeBootstrap: (helperPid: number) => void | Promise<void>;
   /** a socket connected to the seccomp agent (linux.seccomp.listenerPath), for the init */
@@ -124,6 +136,8 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
     helper.once('spawn', () => resolve(helper.pid ?? 0));
     helper.once('error', (err) => reject(new OrchError('system', `start init helper ${helperPath()}: ${err.message}`, { cause: err })));
   });
+  const stdout = helper.stdout ? helper.stdout.pipe(new PassThrough()) : null;
+  const stderr = helper.stderr ? helper.stderr.pipe(new PassThrough()) : null;
   const exited = exitPromise(helper);
   const logStream = helper.stdio[logFd] as Readable | null;
   const logEnded = logStream ? relayHelperLog(logStream) : Promise.resolve();
@@ -143,7 +157,7 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
     const pids = await channel.expect(SYNC.procPids, 'it reported its pid');
     const pid = Number(pids['pid']);
     if (!Number.isInteger(pid) || pid <= 0) throw new OrchError('init-failed', `init helper reported a bad pid: ${JSON.stringify(pids)}`);
-    return { pid, helper, channel, exited, logFlushed };
+    return { pid, helper, stdin: helper.stdin, stdout, stderr, channel, exited, logFlushed };
   } catch (err) {
     helper.kill('SIGKILL');
     await exited;
