@@ -1,5 +1,7 @@
 import test from 'ava';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, create, open, list, OrchError, defaultSpec, type Container } from 'orch';
 import { makeBundle } from '../support/bundle.js';
@@ -140,3 +142,24 @@ maybe('50 containers at once in one process: all run, all end, nothing is left',
   t.false(list({ root }).some((s) => containers.some((c) => c.id === s.id)));
 });
 
+
+maybe("a hook without env of its own gets the caller's hookEnv, never this process's environment", async (t) => {
+  process.env['ORCH_TEST_SERVICE_SECRET'] = 'not for hooks';
+  t.teardown(() => delete process.env['ORCH_TEST_SERVICE_SECRET']);
+  const out = mkdtempSync(join(tmpdir(), 'orch-hookenv-'));
+  const hook = (file: string) => ({ path: '/bin/sh', args: ['sh', '-c', `env > ${join(out, file)}`] });
+  const bundle = makeBundle(['true'], (spec) => {
+    spec.hooks = { poststart: [hook('without')] };
+  });
+  const c = await run({ id: nextId(), bundle: bundle.dir, root, stdio: 'ignore' });
+  await c.wait();
+  await c.delete();
+  t.notRegex(readFileSync(join(out, 'without'), 'utf8'), /ORCH_TEST_SERVICE_SECRET/);
+
+  bundle.spec.hooks = { poststart: [hook('given')] };
+  bundle.save();
+  const given = await run({ id: nextId(), bundle: bundle.dir, root, stdio: 'ignore', hookEnv: { PATH: '/usr/bin:/bin', FROM_THE_CALLER: 'yes' } });
+  await given.wait();
+  await given.delete();
+  t.regex(readFileSync(join(out, 'given'), 'utf8'), /^FROM_THE_CALLER=yes$/m);
+});

@@ -68,7 +68,7 @@ export async function checkpointContainer(opts: CheckpointOptions): Promise<void
     criuVersion(opts.criu);
     await recordedOperation(store, record, 'checkpoint', (child) => dump(opts, record, child));
     // the dumped tasks are gone: the container is deleted as `delete` does (poststop included)
-    if (!opts.leaveRunning && !opts.preDump) await destroyContainer(store, recordRemains(record));
+    if (!opts.leaveRunning && !opts.preDump) await destroyContainer(store, recordRemains(record, opts.hookEnv));
   });
 }
 

@@ -90,6 +90,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
     spec,
     bundle,
     rootfs,
+    hookEnv: opts.hookEnv ?? {},
     cgroup: { systemd: opts.systemdCgroup ?? false, rootless: process.geteuid?.() !== 0 },
     ...(opts.noNewKeyring ? { recordExtras: { noNewKeyring: true } } : {}),
     launch: async (cgroup, note) => {
@@ -113,7 +114,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       }
     },
     complete: async (init, newRecord) => {
-      await runCreateHooks(init.channel, spec, { id: opts.id, bundle, annotations }, init.pid);
+      await runCreateHooks(init.channel, spec, { id: opts.id, bundle, annotations }, init.pid, opts.hookEnv ?? {});
       await init.channel.expect(SYNC.procReady, 'it set up the container');
       const record = newRecord(readProcessStartTime(init.pid));
       store.write(record);

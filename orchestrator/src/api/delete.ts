@@ -48,6 +48,6 @@ export async function deleteContainer(opts: DeleteOptions): Promise<void> {
       throw err;
     }
     requireStatus('delete', containerStatus(record, store), opts.id, flags);
-    await destroyContainer(store, recordRemains(record));
+    await destroyContainer(store, recordRemains(record, opts.hookEnv));
   });
 }

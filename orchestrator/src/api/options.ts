@@ -1,6 +1,7 @@
 /** Options shared by every operation: where state lives and how cgroups are driven. */
 import type { ContainerStdio } from '../bootstrap/launch-init.js';
 import type { SignalForwarding } from '../signals/signal-forwarder.js';
+import type { HookEnv } from '../hooks/run-hook.js';
 
 /** A foreground operation's signals: none are caught unless the caller asks (the CLI forwards its own). */
 export interface ForegroundOptions {
@@ -15,6 +16,11 @@ export interface RuntimeOptions {
   systemdCgroup?: boolean;
   /** --criu: the criu binary checkpoint and restore run (a name is looked up on $PATH); default "criu" */
   criu?: string;
+  /**
+   * The environment of a hook whose spec gives none. runc's hooks inherit runc's environment: the
+   * CLI passes its own. The library never reads this process's; without this, such hooks get none.
+   */
+  hookEnv?: HookEnv;
 }
 
 export interface CreateOptions extends RuntimeOptions {

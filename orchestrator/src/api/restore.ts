@@ -70,7 +70,7 @@ export async function restoreContainer(opts: RestoreOptions): Promise<number> {
   } finally {
     forwarder?.stop();
     // as run's end: the status is the answer; what cannot be removed stays, for `orch delete`
-    await destroyContainer(store, recordRemains(record)).catch((err: unknown) => logger().warn(`delete ${opts.id}: ${err instanceof Error ? err.message : String(err)}`));
+    await destroyContainer(store, recordRemains(record, opts.hookEnv)).catch((err: unknown) => logger().warn(`delete ${opts.id}: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
 
@@ -84,6 +84,7 @@ async function restoreLocked(opts: RestoreOptions, store: StateStore, spec: Spec
       spec,
       bundle,
       rootfs,
+      hookEnv: opts.hookEnv ?? {},
       cgroup: { systemd: opts.systemdCgroup ?? false, rootless: false },
       launch: async (cgroup, note) => {
         prepareRestoreMountpoints(spec, rootfs);

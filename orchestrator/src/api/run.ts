@@ -34,7 +34,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
   forwarder?.forwardTo(init.pid);
   try {
     await releaseExecFifo(store.fifoPath(opts.id), { pid: record.initPid, startTime: record.initStartTime });
-    await runPoststartHooks(record);
+    await runPoststartHooks(record, opts.hookEnv ?? {});
     const { status } = await init.exited;
     await init.logFlushed();
     return status;
@@ -45,7 +45,7 @@ export async function runContainer(opts: RunOptions): Promise<number> {
     if (!opts.keep) {
       // The status is the answer; a cleanup failure must not replace it (what could not be
       // removed keeps its state dir, for `orch delete`).
-      await destroyContainer(store, recordRemains(record)).catch((err: unknown) => logger().warn(`delete ${opts.id}: ${err instanceof Error ? err.message : String(err)}`));
+      await destroyContainer(store, recordRemains(record, opts.hookEnv)).catch((err: unknown) => logger().warn(`delete ${opts.id}: ${err instanceof Error ? err.message : String(err)}`));
     }
   }
 }

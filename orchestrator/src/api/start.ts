@@ -15,6 +15,6 @@ export async function startContainer(opts: RuntimeOptions & { id: string }): Pro
     const record = await readForChange(store, opts.id);
     requireStatus('start', containerStatus(record, store), opts.id);
     await releaseExecFifo(store.fifoPath(opts.id), { pid: record.initPid, startTime: record.initStartTime });
-    await runPoststartHooks(record);
+    await runPoststartHooks(record, opts.hookEnv ?? {});
   });
 }

@@ -52,7 +52,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const { command } = await entry.load();
     const ctx: CommandContext = {
       global,
-      runtime: { root: global.root, systemdCgroup: global.systemdCgroup, criu: global.criu },
+      // hooks without an env of their own inherit the CLI's, as runc's inherit runc's
+      runtime: { root: global.root, systemdCgroup: global.systemdCgroup, criu: global.criu, hookEnv: process.env },
       io,
     };
     log.debug(`orch ${name}`, { args: rest.join(' ') });

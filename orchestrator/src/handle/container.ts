@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import createDebug from 'debug';
 import type { LaunchedInit } from '../bootstrap/launch-init.js';
+import type { HookEnv } from '../hooks/run-hook.js';
 import type { LinuxResources, Process } from '../config/spec-types.js';
 import { OrchError } from '../errors/orch-error.js';
 import { checkpointContainer, type CheckpointOptions } from '../api/checkpoint.js';
@@ -29,6 +30,8 @@ export interface HandleRuntime {
   root: string;
   systemdCgroup?: boolean;
   criu?: string;
+  /** the environment of a hook whose spec gives none; default none (this process's is never read) */
+  hookEnv?: HookEnv;
 }
 
 export interface ExecRequest {

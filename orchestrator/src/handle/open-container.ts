@@ -34,7 +34,7 @@ export interface ContainerOptions extends Partial<HandleRuntime> {
  */
 export async function create(options: ContainerOptions): Promise<Container> {
   options.signal?.throwIfAborted();
-  const runtime: HandleRuntime = { root: options.root ?? DEFAULT_ROOT, ...(options.systemdCgroup ? { systemdCgroup: true } : {}), ...(options.criu ? { criu: options.criu } : {}) };
+  const runtime = handleRuntime(options);
   const where = bundleOf(options);
   const { record, init } = await createContainer({ ...runtime, id: options.id, ...where, stdio: containerStdio(options.stdio) }, { foreground: true });
   trace('%s created, init pid %d', record.id, record.initPid);
@@ -61,7 +61,7 @@ export async function run(options: ContainerOptions): Promise<Container> {
 /** The handle of an existing container (made by anyone: the CLI, another process). */
 export function open(options: { id: string } & Partial<HandleRuntime>): Container {
   validateContainerId(options.id);
-  const runtime: HandleRuntime = { root: options.root ?? DEFAULT_ROOT, ...(options.systemdCgroup ? { systemdCgroup: true } : {}), ...(options.criu ? { criu: options.criu } : {}) };
+  const runtime = handleRuntime(options);
   const record = new StateStore(runtime.root).read(options.id);
   return new Container(runtime, record, undefined, undefined);
 }
@@ -80,4 +80,13 @@ function bundleOf(options: ContainerOptions): { bundle: string; config?: Spec } 
   }
   if (options.bundle === undefined) throw new OrchError('invalid-argument', 'bundle: required (or spec and rootfs)');
   return { bundle: resolve(options.bundle) };
+}
+
+function handleRuntime(options: Partial<HandleRuntime>): HandleRuntime {
+  return {
+    root: options.root ?? DEFAULT_ROOT,
+    ...(options.systemdCgroup ? { systemdCgroup: true } : {}),
+    ...(options.criu ? { criu: options.criu } : {}),
+    ...(options.hookEnv ? { hookEnv: options.hookEnv } : {}),
+  };
 }

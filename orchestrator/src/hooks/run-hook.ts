@@ -2,6 +2,9 @@ import type { Hook } from '../config/spec-types.js';
 import type { HookState } from './hook-state.js';
 import { hookDeadline } from './hook-deadline.js';
 
+/** The environment of a hook whose spec gives none. */
+export type HookEnv = Readonly<Record<string, string | undefined>>;
+
 /** How much of a failed hook's stdout and stderr goes into the one-line error. */
 const OUTPUT_SHOWN = 200;
 /** After the hook exits, how long its output may still take to arrive (a daemon it left may hold the pipes). */
@@ -9,11 +12,12 @@ const DRAIN_MS = 100;
 
 /**
  * One hook as runc runs it: `path` with `args` as argv ([path] without args), `env` as the whole
- * environment (ours without one), the state as JSON on stdin, stdout and stderr kept for the
+ * environment (without one, the caller's hookEnv: the CLI passes its own, as runc's hooks inherit
+ * runc's; the library never reads this process's), the state as JSON on stdin, stdout and stderr kept for the
  * error. Killed after `timeout` seconds. Resolves when it exited 0; otherwise rejects with the
  * reason in Go's words ("exit status 1, stdout: …, stderr: …").
  */
-export async function runHook(hook: Hook, state: HookState, cwd?: string): Promise<void> {
+export async function runHook(hook: Hook, state: HookState, cwd: string | undefined, hookEnv: HookEnv): Promise<void> {
   // loaded on first use: most containers have no hooks, and child_process (with net and the
   // streams) would add ~5 ms to every `orch start` and `orch delete`
   const { spawn } = await import('node:child_process');
@@ -21,7 +25,7 @@ export async function runHook(hook: Hook, state: HookState, cwd?: string): Promi
     const [argv0, ...args] = hook.args && hook.args.length > 0 ? hook.args : [hook.path];
     const child = spawn(hook.path, args, {
       argv0: argv0 ?? hook.path,
-      env: hook.env ? environment(hook.env) : process.env,
+      env: hook.env ? environment(hook.env) : { ...hookEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
       ...(cwd ? { cwd } : {}),
     });

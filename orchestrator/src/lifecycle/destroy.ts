@@ -4,6 +4,7 @@ import { removeContainerCgroup } from '../cgroups/container-cgroup.js';
 import { cgroupDriver } from '../cgroups/driver.js';
 import { OrchError, systemError } from '../errors/orch-error.js';
 import { runPoststopHooks } from '../hooks/poststop.js';
+import type { HookEnv } from '../hooks/run-hook.js';
 import type { CgroupPlacement, ContainerRecord } from '../state/container-record.js';
 import { isAlive, type ProcessRef } from '../state/intent.js';
 import type { StateStore } from '../state/state-store.js';
@@ -17,6 +18,8 @@ export interface Remains {
   cgroup?: CgroupPlacement;
   /** a container that got as far as its config: its poststop hooks run once it is gone */
   hooks?: Pick<ContainerRecord, 'id' | 'bundle' | 'annotations' | 'config'>;
+  /** their environment when a hook gives none */
+  hookEnv?: HookEnv;
 }
 
 /** How long destroy waits for killed processes to go: runc's 100 × 100 ms. */
@@ -33,7 +36,7 @@ export async function destroyContainer(store: StateStore, remains: Remains): Pro
   await killRemains(remains);
   if (remains.cgroup) await removeContainerCgroup(remains.cgroup);
   store.remove(remains.id);
-  if (remains.hooks) await runPoststopHooks(remains.hooks);
+  if (remains.hooks) await runPoststopHooks(remains.hooks, remains.hookEnv ?? {});
 }
 
 /** SIGKILLs the recorded processes and the cgroup's, and waits until all are gone. */
@@ -61,6 +64,6 @@ async function killRemains(remains: Remains): Promise<void> {
 }
 
 /** The remains of a container that has a state.json. */
-export function recordRemains(record: ContainerRecord): Remains {
-  return { id: record.id, processes: [{ pid: record.initPid, startTime: record.initStartTime }], cgroup: record.cgroup, hooks: record };
+export function recordRemains(record: ContainerRecord, hookEnv: HookEnv = {}): Remains {
+  return { id: record.id, processes: [{ pid: record.initPid, startTime: record.initStartTime }], cgroup: record.cgroup, hooks: record, hookEnv };
 }

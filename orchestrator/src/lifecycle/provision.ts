@@ -5,6 +5,7 @@ import { createdNow } from '../state/created-time.js';
 import { processRef, selfRef, type IntentRecord } from '../state/intent.js';
 import type { StateStore } from '../state/state-store.js';
 import { destroyContainer } from './destroy.js';
+import type { HookEnv } from '../hooks/run-hook.js';
 
 /** A container's first process as the caller started it: enough to know and to abandon it. */
 export interface Launched {
@@ -21,6 +22,8 @@ export interface ProvisionRequest<L extends Launched, R> {
   bundle: string;
   rootfs: string;
   cgroup: { systemd: boolean; rootless: boolean };
+  /** the environment of a hook whose spec gives none (poststop, when provisioning fails) */
+  hookEnv: HookEnv;
   /** fields of the record beyond what every container has (create --no-new-keyring) */
   recordExtras?: Partial<ContainerRecord>;
   /**
@@ -83,7 +86,7 @@ export async function provision<L extends Launched, R>(request: ProvisionRequest
     try {
       await launched?.abandon();
       // poststop last, as after a delete (runc's destroy)
-      await destroyContainer(store, { id, processes: [intent.init], ...(placement ? { cgroup: placement } : {}), hooks: { id, bundle, annotations, config: spec } });
+      await destroyContainer(store, { id, processes: [intent.init], ...(placement ? { cgroup: placement } : {}), hooks: { id, bundle, annotations, config: spec }, hookEnv: request.hookEnv });
     } catch {
       // report the original error; the intent record (or state.json) is left for `delete`
     }
