@@ -22,37 +22,17 @@
 #include "log/log.h"
 #include "nsexec/stages.h"
 #include "seccomp/seccomp_filter.h"
+#include "sync/env_fd.h"
 #include "sync/sync.h"
 
-/* The socket's fd number from the environment; -1 with a message on stderr when unusable. */
+/* The sync socket's fd, from the environment; -1 with a message on stderr when unusable. */
 static int take_sync_fd(void)
 {
-	const char *value = getenv(ORCH_ENV_SYNC_FD);
-	char *end;
-	long fd;
+	int fd = env_fd_take(ORCH_ENV_SYNC_FD);
 
-	if (value == NULL || value[0] == '\0') {
+	if (fd == -2)
 		fprintf(stderr, "orch-init: %s is not set\n", ORCH_ENV_SYNC_FD);
-		return -1;
-	}
-	errno = 0;
-	fd = strtol(value, &end, 10);
-	/* 0-2 are the container's stdio, never the sync socket. */
-	if (errno != 0 || *end != '\0' || fd < 3 || fd > INT_MAX) {
-		fprintf(stderr, "orch-init: %s=%s is not a valid fd\n", ORCH_ENV_SYNC_FD, value);
-		return -1;
-	}
-	/* The container process must not see it; its env comes from the spec, but be safe. */
-	if (unsetenv(ORCH_ENV_SYNC_FD) < 0) {
-		fprintf(stderr, "orch-init: unsetenv %s: %s\n", ORCH_ENV_SYNC_FD, strerror(errno));
-		return -1;
-	}
-	/* CLOEXEC: newuidmap and the container process must not inherit it. */
-	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) {
-		fprintf(stderr, "orch-init: sync fd %ld: %s\n", fd, strerror(errno));
-		return -1;
-	}
-	return (int)fd;
+	return fd < 0 ? -1 : fd;
 }
 
 int main(int argc, char **argv)

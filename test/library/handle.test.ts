@@ -163,3 +163,40 @@ maybe("a hook without env of its own gets the caller's hookEnv, never this proce
   await given.delete();
   t.regex(readFileSync(join(out, 'given'), 'utf8'), /^FROM_THE_CALLER=yes$/m);
 });
+
+/** Reads from stream until pattern matches what came so far (the terminal echoes, so match the answer). */
+function readUntil(stream: NodeJS.ReadableStream, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in ${JSON.stringify(text)}`)), 10_000);
+    const onData = (chunk: Buffer | string): void => {
+      text += chunk.toString();
+      if (pattern.test(text)) {
+        clearTimeout(timer);
+        stream.off('data', onData);
+        resolve(text);
+      }
+    };
+    stream.on('data', onData);
+  });
+}
+
+maybe('a terminal: one stream both ways, its first size, and resize', async (t) => {
+  const c = await run({ id: nextId(), bundle: makeBundle(['sh']).dir, root, terminal: { cols: 80, rows: 24 } });
+  t.teardown(() => c.delete({ force: true }).catch(() => undefined));
+  const term = c.terminal;
+  if (!term) return t.fail('no terminal');
+  term.write('[ -t 0 ] && echo "tty: $(stty size)"\n');
+  t.regex(await readUntil(term, /tty: \d+ \d+/), /tty: 24 80/);
+  c.resize(100, 40);
+  term.write('echo "now: $(stty size)"\n');
+  t.regex(await readUntil(term, /now: \d+ \d+/), /now: 40 100/);
+  t.throws(() => c.resize(0, 10), { message: /cols 0: must be an integer from 1 to 65535/ });
+
+  const p = await c.exec({ args: ['sh', '-c', 'echo "exec: $(stty size)"; exit 4'], terminal: { cols: 33, rows: 11 } });
+  if (!p.terminal) return t.fail('no exec terminal');
+  t.regex(await readUntil(p.terminal, /exec: \d+ \d+/), /exec: 11 33/);
+  t.deepEqual(await p.wait(), { code: 4, signal: null });
+  term.write('exit 5\n');
+  t.deepEqual(await c.wait(), { code: 5, signal: null });
+});

@@ -8,6 +8,7 @@
 #define ORCH_ENV_LOG_FD "_ORCH_LOG_FD"
 #define ORCH_ENV_LOG_LEVEL "_ORCH_LOG_LEVEL"
 #define ORCH_ENV_SECCOMP_AGENT_FD "_ORCH_SECCOMP_AGENT_FD"
+#define ORCH_ENV_RESIZE_FD "_ORCH_RESIZE_FD"
 
 #define ORCH_INIT_MSG 62000
 /* u32: CLONE_NEW* flags of the namespaces to create */

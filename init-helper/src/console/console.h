@@ -74,8 +74,9 @@ int stdio_owner_fix(const struct init_config *cfg, struct orch_error *err);
  * master on relay_end, copies the pty's output to fd 1 and, once the process runs, fd 0 to the
  * pty with the caller's terminal in raw mode; passes window-size changes on; reaps until the init
  * exits; restores the terminal on every way out (the orchestrator dying included). Returns the
- * init's wait status (for end_as).
+ * init's wait status (for end_as). resize_fd (-1: none) carries "COLS ROWS" lines: the window
+ * size a library caller sets, applied to the pty as they come.
  */
-int console_relay_run(int relay_end, pid_t init);
+int console_relay_run(int relay_end, int resize_fd, pid_t init);
 
 #endif

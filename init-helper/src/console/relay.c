@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -29,6 +30,9 @@ struct relay {
 	int sigfd;
 	int channel;		/* console socket: one byte once create succeeded, then end-of-file */
 	int master;		/* -1 once the pty is gone */
+	int resize;		/* "COLS ROWS" lines from the orchestrator, or -1 */
+	char resize_line[64];	/* a line not yet complete */
+	size_t resize_len;
 	bool reading_stdin;	/* from the process' start until end-of-file on fd 0 */
 	bool writing_stdout;
 	struct host_terminal host;
@@ -183,6 +187,44 @@ static void channel_ready(struct relay *r)
 	r->reading_stdin = true;
 }
 
+/* Applies every complete "COLS ROWS" line read from the resize channel to the pty. */
+static void read_resize(struct relay *r)
+{
+	ssize_t n = read(r->resize, r->resize_line + r->resize_len, sizeof(r->resize_line) - 1 - r->resize_len);
+	char *line, *newline;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(r->resize);
+		r->resize = -1;
+		return;
+	}
+	r->resize_len += (size_t)n;
+	r->resize_line[r->resize_len] = '\0';
+	line = r->resize_line;
+	while ((newline = strchr(line, '\n')) != NULL) {
+		unsigned short cols, rows;
+		char extra;
+
+		*newline = '\0';
+		if (sscanf(line, "%hu %hu %c", &cols, &rows, &extra) == 2) {
+			struct winsize ws = { .ws_row = rows, .ws_col = cols };
+
+			if (r->master >= 0 && ioctl(r->master, TIOCSWINSZ, &ws) < 0)
+				say("resize the container's terminal", errno);
+		} else {
+			orch_log(ORCH_LOG_WARNING, "resize: not \"COLS ROWS\": %s", line);
+		}
+		line = newline + 1;
+	}
+	r->resize_len = strlen(line);
+	memmove(r->resize_line, line, r->resize_len + 1);
+	/* a line longer than the buffer is no size: dropped */
+	if (r->resize_len == sizeof(r->resize_line) - 1)
+		r->resize_len = 0;
+}
+
 static void handle_signals(struct relay *r)
 {
 	struct signalfd_siginfo si;
@@ -210,8 +252,8 @@ static void handle_signals(struct relay *r)
 static void loop(struct relay *r)
 {
 	while (!r->init_exited) {
-		struct pollfd p[4];
-		int n = 0, i_chan = -1, i_master = -1, i_in = -1;
+		struct pollfd p[5];
+		int n = 0, i_chan = -1, i_master = -1, i_in = -1, i_resize = -1;
 
 		p[n++] = (struct pollfd){ .fd = r->sigfd, .events = POLLIN };
 		if (r->channel >= 0) {
@@ -230,6 +272,10 @@ static void loop(struct relay *r)
 			i_in = n;
 			p[n++] = (struct pollfd){ .fd = 0, .events = POLLIN };
 		}
+		if (r->resize >= 0) {
+			i_resize = n;
+			p[n++] = (struct pollfd){ .fd = r->resize, .events = POLLIN };
+		}
 		if (poll(p, (nfds_t)n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -244,6 +290,8 @@ static void loop(struct relay *r)
 		 * always finds the terminal already raw. */
 		if (i_chan >= 0 && r->channel >= 0 && p[i_chan].revents)
 			channel_ready(r);
+		if (i_resize >= 0 && r->resize >= 0 && p[i_resize].revents)
+			read_resize(r);
 		if (i_master >= 0 && r->master >= 0 && (p[i_master].revents & (POLLIN | POLLHUP | POLLERR)))
 			copy_output(r);
 		if (i_master >= 0 && r->master >= 0 && r->pending_len > 0 &&
@@ -290,13 +338,14 @@ static int block_signals(struct relay *r)
 	return 0;
 }
 
-int console_relay_run(int relay_end, pid_t init)
+int console_relay_run(int relay_end, int resize_fd, pid_t init)
 {
 	struct relay r = {
 		.init = init,
 		.parent = getppid(),
 		.channel = relay_end,
 		.master = -1,
+		.resize = resize_fd,
 		.writing_stdout = true,
 		.sigfd = -1,
 	};
@@ -334,5 +383,7 @@ int console_relay_run(int relay_end, pid_t init)
 	if (r.channel >= 0)
 		close(r.channel);
 	close(r.sigfd);
+	if (r.resize >= 0)
+		close(r.resize);
 	return r.status;
 }

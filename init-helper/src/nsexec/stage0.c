@@ -4,6 +4,7 @@
  * the only writer on the orchestrator socket until the init is released.
  */
 #include "stages.h"
+#include "../sync/env_fd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -136,7 +137,32 @@ static int console_open(struct stage_context *ctx, struct orch_error *err)
 		return -1;
 	ctx->cfg.console_socket = ch.init_end;
 	ctx->console_relay = ch.relay_end;
+	/* The library's resize(): only a relay has a pty master to size. */
+	if (ch.relay_end >= 0) {
+		int fd = env_fd_take(ORCH_ENV_RESIZE_FD);
+
+		if (fd == -1)
+			return orch_fail(err, EBADF, "%s: not a usable fd", ORCH_ENV_RESIZE_FD);
+		ctx->console_resize = fd;
+	}
 	return 0;
+}
+
+/* Closes every fd from 3 up but the two kept (each -1 or 3 and above). */
+static void close_all_but(int keep_a, int keep_b)
+{
+	int keep[2] = { keep_a < keep_b ? keep_a : keep_b, keep_a < keep_b ? keep_b : keep_a };
+	unsigned int low = 3;
+
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < 3)
+			continue;
+		if ((unsigned int)keep[i] > low && close_range(low, (unsigned int)keep[i] - 1, 0) < 0)
+			orch_log(ORCH_LOG_WARNING, "close_range: %s", strerror(errno));
+		low = (unsigned int)keep[i] + 1;
+	}
+	if (close_range(low, ~0U, 0) < 0)
+		orch_log(ORCH_LOG_WARNING, "close_range: %s", strerror(errno));
 }
 
 static int prepare(struct stage_context *ctx, struct orch_error *err)
@@ -252,7 +278,7 @@ int stage0_run(int sync_fd, const char *mode)
 	helper_mode = mode;
 	ctx.sync_fd = sync_fd;
 	ctx.fifo_fd = ctx.chan1[0] = ctx.chan1[1] = ctx.chan2[0] = ctx.chan2[1] = -1;
-	ctx.console_relay = ctx.pidfd_socket = -1;
+	ctx.console_relay = ctx.console_resize = ctx.pidfd_socket = -1;
 	/* An inherited SIG_IGN would make the kernel reap our children before waitpid sees them. */
 	if (signal(SIGCHLD, SIG_DFL) == SIG_ERR) {
 		orch_fail(&err, errno, "reset SIGCHLD");
@@ -294,11 +320,9 @@ int stage0_run(int sync_fd, const char *mode)
 	if (!ctx.cfg.foreground)
 		return 0;
 	/* Preserved fds belong to the container; holding them would delay EOF for their readers.
-	 * The console relay's socket (above them all) is the one fd kept. */
-	if ((ctx.console_relay > 3 && close_range(3, (unsigned int)ctx.console_relay - 1, 0) < 0) ||
-	    close_range(ctx.console_relay < 0 ? 3 : (unsigned int)ctx.console_relay + 1, ~0U, 0) < 0)
-		orch_log(ORCH_LOG_WARNING, "close_range: %s", strerror(errno));
+	 * The console relay's socket and its resize channel are the fds kept. */
+	close_all_but(ctx.console_relay, ctx.console_resize);
 	if (ctx.console_relay >= 0)
-		return end_as(console_relay_run(ctx.console_relay, stage2_pid));
+		return end_as(console_relay_run(ctx.console_relay, ctx.console_resize, stage2_pid));
 	return end_as(reap_until_init_exits(stage2_pid));
 }

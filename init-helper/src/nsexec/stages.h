@@ -18,6 +18,7 @@ struct stage_context {
 	int chan1[2];	/* stage-0 <-> stage-1: id maps, init pid, errors */
 	int chan2[2];	/* stage-0 -> stage-2: release once procPids is sent */
 	int console_relay; /* foreground terminal: stage-0's end of the console socket, else -1 */
+	int console_resize; /* foreground terminal: "COLS ROWS" lines from the orchestrator, else -1 */
 	int pidfd_socket;  /* --pidfd-socket: connected before any namespace exists, else -1 */
 };
 

@@ -57,7 +57,7 @@ export async function createContainer(opts: CreateOptions, mode: CreateMode = { 
   }
   if (opts.terminal) spec.process.terminal = true; // `run -t`
   checkTerminal(spec.process.terminal ?? false, opts.consoleSocket, !mode.foreground);
-  applyCallerTerminalSize(spec.process, mode.foreground);
+  applyCallerTerminalSize(spec.process, mode.foreground, opts.consoleSize);
 
   const store = new StateStore(opts.root);
   // Held until the init blocks on the fifo: a concurrent delete/start of this id waits for it.
@@ -101,6 +101,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
           config,
           rootlessEuid: process.geteuid?.() !== 0,
           ...(opts.stdio ? { stdio: opts.stdio } : {}),
+          ...(opts.resizable ? { resizable: true } : {}),
           beforeBootstrap: (helperPid) => {
             const helper = processRef(helperPid);
             if (helper) note({ helper });

@@ -6,7 +6,7 @@ import { abandonInit, launchInit, type ContainerStdio, type LaunchedInit } from 
 import { requireStatus } from '../lifecycle/status-rules.js';
 import type { InitConfig } from '../bootstrap/init-config.js';
 import { checkTerminal } from '../console/check-terminal.js';
-import { applyCallerTerminalSize } from '../console/caller-terminal-size.js';
+import { applyCallerTerminalSize, type ConsoleSize } from '../console/caller-terminal-size.js';
 import { connectAgent } from '../seccomp/agent-socket.js';
 import { notifyProfile } from '../seccomp/notify-rules.js';
 import { SECCOMP_FD_NAME } from '../seccomp/process-state.js';
@@ -41,6 +41,10 @@ export interface ExecOptions extends RuntimeOptions, ForegroundOptions {
   ignorePaused?: boolean;
   /** exec --cgroup: sub-cgroups of the container's, controller -> path ("" for all) */
   subCgroups?: Record<string, string>;
+  /** process.terminal in the foreground: the pty's first size (the CLI gives its own terminal's) */
+  consoleSize?: ConsoleSize;
+  /** a foreground terminal: a channel the pty's later sizes are written to ("COLS ROWS" lines) */
+  resizable?: boolean;
   /** the process's fds 0-2: this process's own by default */
   stdio?: ContainerStdio;
 }
@@ -85,7 +89,7 @@ export async function launchExec(opts: ExecOptions, onPid?: (pid: number) => voi
   const spec = execSpec(record.config, opts.process, opts.processSource ?? 'process');
   const detach = opts.detach ?? false;
   checkTerminal(spec.process?.terminal ?? false, opts.consoleSocket, detach);
-  if (spec.process) applyCallerTerminalSize(spec.process, !detach);
+  if (spec.process) applyCallerTerminalSize(spec.process, !detach, opts.consoleSize);
   const preserveFds = opts.preserveFds ?? 0;
   if (!Number.isInteger(preserveFds) || preserveFds < 0) throw new OrchError('invalid-argument', `preserve-fds ${preserveFds}: must not be negative`);
   const cgroup = cgroupDriver(record.cgroup).within(opts.subCgroups ?? {});
@@ -118,6 +122,7 @@ export async function launchExec(opts: ExecOptions, onPid?: (pid: number) => voi
         await cgroup.join(helperPid);
       },
       ...(opts.stdio ? { stdio: opts.stdio } : {}),
+      ...(opts.resizable ? { resizable: true } : {}),
       ...(seccompAgent ? { seccompAgent } : {}),
     });
   } catch (err) {

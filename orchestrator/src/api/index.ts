@@ -28,6 +28,7 @@ export { Container, type ExecRequest, type HandleEvent, type HandleRuntime } fro
 export { ContainerProcess } from '../handle/container-process.js';
 export type { ExitResult } from '../handle/exit-result.js';
 export type { StdioOption } from '../handle/stdio.js';
+export type { TerminalOption } from '../handle/terminal.js';
 export type { StdioItem } from '../bootstrap/launch-init.js';
 export type { SignalForwarder, SignalForwarding } from '../signals/signal-forwarder.js';
 export type { LinuxResources } from '../config/spec-types.js';

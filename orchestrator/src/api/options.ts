@@ -1,5 +1,6 @@
 /** Options shared by every operation: where state lives and how cgroups are driven. */
 import type { ContainerStdio } from '../bootstrap/launch-init.js';
+import type { ConsoleSize } from '../console/caller-terminal-size.js';
 import type { SignalForwarding } from '../signals/signal-forwarder.js';
 import type { HookEnv } from '../hooks/run-hook.js';
 
@@ -44,6 +45,10 @@ export interface CreateOptions extends RuntimeOptions {
    * (the CLI takes N from LISTEN_FDS when LISTEN_PID is its pid, as runc)
    */
   listenFds?: number;
+  /** process.terminal in the foreground: the pty's first size (the CLI gives its own terminal's) */
+  consoleSize?: ConsoleSize;
+  /** a foreground terminal: a channel the pty's later sizes are written to ("COLS ROWS" lines) */
+  resizable?: boolean;
   /** the init's fds 0-2 (a foreground create); this process's own by default */
   stdio?: ContainerStdio;
   /** a spec object to use instead of the bundle's config.json (validated the same way) */

@@ -36,6 +36,8 @@ export interface LaunchedInit {
   stdin: Writable | null;
   stdout: Readable | null;
   stderr: Readable | null;
+  /** with resizable: where "COLS ROWS" lines go, to size the container's terminal */
+  resize: Writable | null;
   channel: SyncChannel;
   /** resolves when stage-0 exits; in foreground mode its status is the container's */
   exited: Promise<HelperExit>;
@@ -56,6 +58,8 @@ export interface LaunchRequest {
   beforeBootstrap: (helperPid: number) => void | Promise<void>;
   /** a socket connected to the seccomp agent (linux.seccomp.listenerPath), for the init */
   seccompAgent?: Socket;
+  /** a foreground terminal: a pipe for the pty's later sizes ("COLS ROWS" lines), as `resize` */
+  resizable?: boolean;
   /** the bootstrap message, when not the one bootstrapData makes of config.spec (exec joins by path) */
   bootstrap?: Buffer;
 }
@@ -121,6 +125,12 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
   const logFd = stdio.length;
   stdio.push('pipe');
   const env: Record<string, string> = { [ENV.syncFd]: String(syncFd), [ENV.logFd]: String(logFd), [ENV.logLevel]: helperLogLevel() };
+  let resizeFd: number | undefined;
+  if (request.resizable) {
+    resizeFd = stdio.length;
+    env[ENV.resizeFd] = String(resizeFd);
+    stdio.push('pipe');
+  }
   if (request.seccompAgent) {
     env[ENV.seccompAgentFd] = String(stdio.length);
     stdio.push(request.seccompAgent);
@@ -157,7 +167,9 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
     const pids = await channel.expect(SYNC.procPids, 'it reported its pid');
     const pid = Number(pids['pid']);
     if (!Number.isInteger(pid) || pid <= 0) throw new OrchError('init-failed', `init helper reported a bad pid: ${JSON.stringify(pids)}`);
-    return { pid, helper, stdin: helper.stdin, stdout, stderr, channel, exited, logFlushed };
+    const resize = resizeFd === undefined ? null : ((helper.stdio[resizeFd] as Writable | null) ?? null);
+    resize?.on('error', () => undefined); // the relay gone: sizes go nowhere
+    return { pid, helper, stdin: helper.stdin, stdout, stderr, resize, channel, exited, logFlushed };
   } catch (err) {
     helper.kill('SIGKILL');
     await exited;

@@ -1,4 +1,5 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { terminalStream, writeSize } from './terminal.js';
 import type { LaunchedInit } from '../bootstrap/launch-init.js';
 import { parseSignal } from '../signals/signal-name.js';
 import { OrchError, systemError } from '../errors/orch-error.js';
@@ -14,6 +15,9 @@ export class ContainerProcess {
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** with terminal: the pty master, one stream both ways */
+  readonly terminal: Duplex | null;
+  private readonly resizeChannel: Writable | null;
   private readonly ended: Promise<ExitResult>;
   /** once it has ended its pid may be another process's: nothing is sent then */
   private gone = false;
@@ -24,6 +28,8 @@ export class ContainerProcess {
     this.stdin = launched.stdin;
     this.stdout = launched.stdout;
     this.stderr = launched.stderr;
+    this.resizeChannel = launched.resize;
+    this.terminal = this.resizeChannel ? terminalStream(this.stdin, this.stdout) : null;
     const onAbort = (): void => this.kill('SIGKILL');
     abort?.addEventListener('abort', onAbort, { once: true });
     this.ended = launched.exited.then(async (exit) => {
@@ -32,6 +38,11 @@ export class ContainerProcess {
       await launched.logFlushed();
       return { code: exit.code, signal: exit.signal };
     });
+  }
+
+  /** Sets the size of the process's terminal (exec'd with terminal). */
+  resize(cols: number, rows: number): void {
+    writeSize(this.resizeChannel, cols, rows);
   }
 
   /** Resolves once the process has exited: its code, or the signal that ended it. */

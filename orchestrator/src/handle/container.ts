@@ -1,4 +1,5 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { terminalRequest, terminalStream, writeSize, type TerminalOption } from './terminal.js';
 import createDebug from 'debug';
 import type { LaunchedInit } from '../bootstrap/launch-init.js';
 import type { HookEnv } from '../hooks/run-hook.js';
@@ -42,6 +43,8 @@ export interface ExecRequest {
   /** uid (and gid) to run as; default the container's process user */
   user?: { uid: number; gid: number; additionalGids?: number[] };
   stdio?: StdioOption;
+  /** a pty for the process (true, or its first size): p.terminal and p.resize() */
+  terminal?: TerminalOption;
   /** aborting kills the process */
   signal?: AbortSignal;
 }
@@ -61,6 +64,9 @@ export class Container {
   readonly stdin: Writable | null;
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
+  /** with terminal: the pty master, one stream both ways */
+  readonly terminal: Duplex | null;
+  private readonly resizeChannel: Writable | null;
   private readonly ended: Promise<ExitResult> | undefined;
   private readonly detachAbort: () => void;
 
@@ -76,6 +82,8 @@ export class Container {
     this.stdin = launched?.stdin ?? null;
     this.stdout = launched?.stdout ?? null;
     this.stderr = launched?.stderr ?? null;
+    this.resizeChannel = launched?.resize ?? null;
+    this.terminal = this.resizeChannel ? terminalStream(this.stdin, this.stdout) : null;
     // the helper's stage-0 stays the init's parent and ends as it ends (a foreground create)
     this.ended = launched?.exited.then(async (exit) => {
       await launched.logFlushed();
@@ -89,6 +97,11 @@ export class Container {
     };
     abort?.addEventListener('abort', onAbort, { once: true });
     this.detachAbort = () => abort?.removeEventListener('abort', onAbort);
+  }
+
+  /** Sets the size of the container's terminal (made with terminal). */
+  resize(cols: number, rows: number): void {
+    writeSize(this.resizeChannel, cols, rows);
   }
 
   /** Starts the process of a created container (runc's start). */
@@ -130,15 +143,19 @@ export class Container {
   async exec(request: ExecRequest): Promise<ContainerProcess> {
     const record = new StateStore(this.runtime.root).read(this.id);
     const base: Process = record.config.process ?? { cwd: '/', args: [], user: { uid: 0, gid: 0 } };
+    // the container's own size is not the exec'd process's
+    const { consoleSize: _containerSize, ...inherited } = base;
     const process: Process = {
-      ...base,
-      terminal: false,
+      ...inherited,
+      terminal: request.terminal !== undefined && request.terminal !== false,
       args: request.args,
       ...(request.env ? { env: withEnv(base.env ?? [], request.env) } : {}),
       ...(request.cwd ? { cwd: request.cwd } : {}),
       ...(request.user ? { user: request.user } : {}),
     };
-    const launched = await launchExec({ ...this.runtime, id: this.id, process, stdio: containerStdio(request.stdio) });
+    const terminal = terminalRequest(request.terminal);
+    const stdio = terminal ? containerStdio(['pipe', 'pipe', 'ignore']) : containerStdio(request.stdio);
+    const launched = await launchExec({ ...this.runtime, id: this.id, process, stdio, ...(terminal ? { resizable: true, ...(terminal.consoleSize ? { consoleSize: terminal.consoleSize } : {}) } : {}) });
     trace('%s: exec %o as pid %d', this.id, request.args, launched.pid);
     return new ContainerProcess(launched.init, request.signal);
   }

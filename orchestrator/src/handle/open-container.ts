@@ -9,6 +9,7 @@ import { validateContainerId } from '../state/container-id.js';
 import { StateStore } from '../state/state-store.js';
 import { Container, type HandleRuntime } from './container.js';
 import { containerStdio, type StdioOption } from './stdio.js';
+import { terminalRequest, type TerminalOption } from './terminal.js';
 
 const trace = createDebug('orch:handle');
 
@@ -24,6 +25,8 @@ export interface ContainerOptions extends Partial<HandleRuntime> {
   rootfs?: string;
   /** the container process's fds 0-2, as child_process takes them; default 'pipe' */
   stdio?: StdioOption;
+  /** a pty for the process (true, or its first size): c.terminal and c.resize(); stdio is the relay's */
+  terminal?: TerminalOption;
   /** aborting kills the container and deletes it */
   signal?: AbortSignal;
 }
@@ -36,7 +39,10 @@ export async function create(options: ContainerOptions): Promise<Container> {
   options.signal?.throwIfAborted();
   const runtime = handleRuntime(options);
   const where = bundleOf(options);
-  const { record, init } = await createContainer({ ...runtime, id: options.id, ...where, stdio: containerStdio(options.stdio) }, { foreground: true });
+  const terminal = terminalRequest(options.terminal);
+  // with a terminal the helper relays the pty to its fds 0 and 1: pipes, for c.terminal
+  const stdio = terminal ? containerStdio(['pipe', 'pipe', 'ignore']) : containerStdio(options.stdio);
+  const { record, init } = await createContainer({ ...runtime, id: options.id, ...where, stdio, ...terminal }, { foreground: true });
   trace('%s created, init pid %d', record.id, record.initPid);
   const container = new Container(runtime, record, init, options.signal);
   if (options.signal?.aborted) {

@@ -7,6 +7,7 @@ export const ENV = {
   logFd: '_ORCH_LOG_FD',
   logLevel: '_ORCH_LOG_LEVEL',
   seccompAgentFd: '_ORCH_SECCOMP_AGENT_FD',
+  resizeFd: '_ORCH_RESIZE_FD',
 } as const;
 
 export const INIT_MSG = 62000;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execProcess } from '../../api/exec.js';
 import { startSignalForwarding } from '../forward-signals.js';
+import { ownTerminalSize } from '../own-terminal-size.js';
 import { OrchError, systemError } from '../../errors/orch-error.js';
 import { applyProcessOverrides } from '../../exec/process-overrides.js';
 import { parseSubCgroupArgs } from '../../cgroups/sub-cgroup.js';
@@ -52,6 +53,7 @@ export const command = defineCommand({
       const preserveFds = flags['preserve-fds'] ?? 0;
       if (preserveFds < 0) throw new OrchError('invalid-argument', `invalid value "${preserveFds}" for flag -preserve-fds: must not be negative`);
       const subCgroups = parseSubCgroupArgs(flags.cgroup);
+      const terminalSize = ownTerminalSize();
       return await execProcess({
         ...ctx.runtime,
         id,
@@ -65,6 +67,7 @@ export const command = defineCommand({
         ignorePaused: flags['ignore-paused'],
         subCgroups,
         forwardSignals: startSignalForwarding,
+        ...(terminalSize ? { consoleSize: terminalSize } : {}),
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,6 @@
 import { runContainer } from '../../api/run.js';
 import { startSignalForwarding } from '../forward-signals.js';
+import { ownTerminalSize } from '../own-terminal-size.js';
 import type { FlagTable } from '../args.js';
 import { exactArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
@@ -24,6 +25,7 @@ export const command = defineCommand({
   flags: RUN_FLAGS,
   run: async (ctx, flags, args) => {
     exactArgs('run', args, 1);
+    const terminalSize = ownTerminalSize();
     const opts = {
       ...createOptionsFrom(ctx, flags, args[0] as string),
       detach: flags.detach,
@@ -31,6 +33,7 @@ export const command = defineCommand({
       ...(flags.keep ? { keep: true } : {}),
       ...(flags['no-subreaper'] ? { noSubreaper: true } : {}),
       forwardSignals: startSignalForwarding,
+      ...(terminalSize ? { consoleSize: terminalSize } : {}),
     };
     return withFailedPrefix('run', () => runContainer(opts));
   },
