@@ -102,7 +102,8 @@ maybe('a spec object and a rootfs in place of a bundle, checked as config.json i
 });
 
 maybe('stats and events: an OOM, then the exit', async (t) => {
-  const bundle = makeBundle(['sh', '-c', 'sleep 0.3; tail /dev/zero'], (spec) => {
+  // OOMs again and again (so the watch, however late it starts, sees one), until killed
+  const bundle = makeBundle(['sh', '-c', 'while true; do tail /dev/zero; sleep 0.1; done'], (spec) => {
     spec.linux = { ...spec.linux, resources: { ...spec.linux?.resources, memory: { limit: 16 * 1024 * 1024, swap: 16 * 1024 * 1024 } } };
   });
   const c = await run({ id: nextId(), bundle: bundle.dir, root, stdio: 'ignore' });
@@ -113,7 +114,11 @@ maybe('stats and events: an OOM, then the exit', async (t) => {
   }
   const seen: string[] = [];
   for await (const event of c.events()) {
-    seen.push(event.type === 'exit' ? `exit ${event.code ?? event.signal}` : event.type);
+    if (event.type === 'oom' && !seen.includes('oom')) {
+      seen.push('oom');
+      await c.kill('SIGKILL');
+    }
+    if (event.type === 'exit') seen.push(`exit ${event.code ?? event.signal}`);
   }
   t.deepEqual(seen, ['oom', 'exit SIGKILL']);
 });

@@ -33,3 +33,5 @@ export type { StdioItem } from '../bootstrap/launch-init.js';
 export type { SignalForwarder, SignalForwarding } from '../signals/signal-forwarder.js';
 export type { LinuxResources } from '../config/spec-types.js';
 export type { CgroupStats } from '../cgroups/stats/cgroup-stats.js';
+// Logs of one call: run it inside withLogger(sink, fn) (the handle API logs to `debug`, orch:log:*).
+export { Logger, withLogger, type LogSink, type LoggerOptions } from '../log/logger.js';

@@ -1,3 +1,4 @@
+import invariant from 'tiny-invariant';
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
@@ -157,7 +158,7 @@ export async function launchInit(request: LaunchRequest): Promise<LaunchedInit> 
     clearTimeout(timer);
   };
   const socket = helper.stdio[syncFd] as (Readable & Writable) | null;
-  if (!socket) throw new OrchError('system', 'init helper has no sync socket');
+  invariant(socket, 'init helper has no sync socket');
   const channel = new SyncChannel(socket, socket);
 
   try {

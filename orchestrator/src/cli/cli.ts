@@ -1,5 +1,5 @@
 import { OrchError } from '../errors/orch-error.js';
-import { Logger, setLogger } from '../log/logger.js';
+import { Logger, withLogger } from '../log/logger.js';
 import { writeStderr, writeStdout } from '../log/std-write.js';
 import { parseArgs } from './args.js';
 import type { CliIo, CommandContext } from './command.js';
@@ -36,7 +36,6 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       debug: global.debug,
       writeStderr: io.stderr,
     });
-    setLogger(log);
 
     const [name, ...rest] = parsed.args;
     if (parsed.help || parsed.flags.help || name === undefined) {
@@ -55,9 +54,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       // hooks without an env of their own inherit the CLI's, as runc's inherit runc's
       runtime: { root: global.root, systemdCgroup: global.systemdCgroup, criu: global.criu, hookEnv: process.env },
       io,
+      log,
     };
     log.debug(`orch ${name}`, { args: rest.join(' ') });
-    return await command.execute(ctx, rest);
+    return await withLogger(log, () => command.execute(ctx, rest));
   } catch (err) {
     reportError(err, log, io);
     return status;

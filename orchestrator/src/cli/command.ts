@@ -1,3 +1,4 @@
+import type { Logger } from '../log/logger.js';
 import type { RuntimeOptions } from '../api/options.js';
 import { parseArgs, type FlagTable, type FlagValues, type ParseMode } from './args.js';
 import type { GlobalOptions } from './global-options.js';
@@ -15,6 +16,8 @@ export interface CommandContext {
   /** the options every API call takes, from the global flags */
   runtime: RuntimeOptions;
   io: CliIo;
+  /** this call's --log / --debug writer */
+  log: Logger;
 }
 
 /** A command as the CLI runs it: flags are parsed by `execute`. */

@@ -1,3 +1,4 @@
+import invariant from 'tiny-invariant';
 import { spawn, type StdioOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { ENV, SYNC } from '../protocol/protocol.js';
@@ -46,7 +47,7 @@ export async function restoreWithHelper(request: RestoreRequest): Promise<Restor
   });
   const exited = exitPromise(helper);
   const socket = helper.stdio[syncFd] as (Readable & Writable) | null;
-  if (!socket) throw new OrchError('system', 'criu-restore helper has no sync socket');
+  invariant(socket, 'criu-restore helper has no sync socket');
   const channel = new SyncChannel(socket, socket);
   try {
     await request.beforeRestore(pid);

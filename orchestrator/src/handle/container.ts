@@ -22,6 +22,7 @@ import { abortableSleep } from './abortable-sleep.js';
 import { ContainerProcess } from './container-process.js';
 import type { ExitResult } from './exit-result.js';
 import { containerStdio, type StdioOption } from './stdio.js';
+import { traced } from './debug-sink.js';
 
 const trace = createDebug('orch:handle');
 
@@ -106,7 +107,7 @@ export class Container {
 
   /** Starts the process of a created container (runc's start). */
   start(): Promise<void> {
-    return startContainer({ ...this.runtime, id: this.id });
+    return traced(() => startContainer({ ...this.runtime, id: this.id }));
   }
 
   /** Its OCI state now. */
@@ -136,7 +137,7 @@ export class Container {
 
   /** Sends signal (default SIGTERM) to the init, or with all to every process in its cgroup. */
   kill(signal: string | number = 'SIGTERM', options: { all?: boolean } = {}): Promise<void> {
-    return killContainer({ ...this.runtime, id: this.id, signal, all: options.all ?? false });
+    return traced(() => killContainer({ ...this.runtime, id: this.id, signal, all: options.all ?? false }));
   }
 
   /** Runs another process in the container (runc's exec) and returns it running. */
@@ -155,26 +156,26 @@ export class Container {
     };
     const terminal = terminalRequest(request.terminal);
     const stdio = terminal ? containerStdio(['pipe', 'pipe', 'ignore']) : containerStdio(request.stdio);
-    const launched = await launchExec({ ...this.runtime, id: this.id, process, stdio, ...(terminal ? { resizable: true, ...(terminal.consoleSize ? { consoleSize: terminal.consoleSize } : {}) } : {}) });
+    const launched = await traced(() => launchExec({ ...this.runtime, id: this.id, process, stdio, ...(terminal ? { resizable: true, ...(terminal.consoleSize ? { consoleSize: terminal.consoleSize } : {}) } : {}) }));
     trace('%s: exec %o as pid %d', this.id, request.args, launched.pid);
     return new ContainerProcess(launched.init, request.signal);
   }
 
   pause(): Promise<void> {
-    return pauseContainer({ ...this.runtime, id: this.id });
+    return traced(() => pauseContainer({ ...this.runtime, id: this.id }));
   }
 
   resume(): Promise<void> {
-    return resumeContainer({ ...this.runtime, id: this.id });
+    return traced(() => resumeContainer({ ...this.runtime, id: this.id }));
   }
 
   /** Changes its limits live (runc's update: the fields given, merged into the current ones). */
   update(resources: LinuxResources): Promise<void> {
-    return updateContainer({ ...this.runtime, id: this.id, resources });
+    return traced(() => updateContainer({ ...this.runtime, id: this.id, resources }));
   }
 
   checkpoint(options: Omit<CheckpointOptions, 'root' | 'id'>): Promise<void> {
-    return checkpointContainer({ ...this.runtime, ...options, id: this.id });
+    return traced(() => checkpointContainer({ ...this.runtime, ...options, id: this.id }));
   }
 
   /** Its cgroup's statistics every interval ms (the first at once) until it stops or signal aborts. */
@@ -230,7 +231,7 @@ export class Container {
    * waits for its helper to end, so nothing of it is left in this process.
    */
   async delete(options: { force?: boolean } = {}): Promise<void> {
-    await deleteContainer({ ...this.runtime, id: this.id, force: options.force ?? false });
+    await traced(() => deleteContainer({ ...this.runtime, id: this.id, force: options.force ?? false }));
     this.detachAbort();
     if (this.ended) await this.ended;
   }

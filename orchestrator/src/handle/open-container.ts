@@ -9,6 +9,7 @@ import { validateContainerId } from '../state/container-id.js';
 import { StateStore } from '../state/state-store.js';
 import { Container, type HandleRuntime } from './container.js';
 import { containerStdio, type StdioOption } from './stdio.js';
+import { traced } from './debug-sink.js';
 import { terminalRequest, type TerminalOption } from './terminal.js';
 
 const trace = createDebug('orch:handle');
@@ -42,7 +43,7 @@ export async function create(options: ContainerOptions): Promise<Container> {
   const terminal = terminalRequest(options.terminal);
   // with a terminal the helper relays the pty to its fds 0 and 1: pipes, for c.terminal
   const stdio = terminal ? containerStdio(['pipe', 'pipe', 'ignore']) : containerStdio(options.stdio);
-  const { record, init } = await createContainer({ ...runtime, id: options.id, ...where, stdio, ...terminal }, { foreground: true });
+  const { record, init } = await traced(() => createContainer({ ...runtime, id: options.id, ...where, stdio, ...terminal }, { foreground: true }));
   trace('%s created, init pid %d', record.id, record.initPid);
   const container = new Container(runtime, record, init, options.signal);
   if (options.signal?.aborted) {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatLogLine, type LogFormat, type LogLevel } from './log-line.js';
 import { writeStderr } from './std-write.js';
@@ -14,11 +15,21 @@ export interface LoggerOptions {
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warning: 2, error: 3 };
 
+/** Where orchestrator code's warnings and debug lines go, for one call. */
+export interface LogSink {
+  enabled(level: LogLevel): boolean;
+  log(level: LogLevel, msg: string, fields?: Record<string, string | number | boolean>): void;
+  debug(msg: string, fields?: Record<string, string | number | boolean>): void;
+  info(msg: string, fields?: Record<string, string | number | boolean>): void;
+  warn(msg: string, fields?: Record<string, string | number | boolean>): void;
+  error(msg: string, fields?: Record<string, string | number | boolean>): void;
+}
+
 /**
  * runc's logging: logrus at info level (debug with --debug) to stderr, or to the --log file
  * (opened for append, synchronously written so nothing is lost when the process exits).
  */
-export class Logger {
+export class Logger implements LogSink {
   private readonly file: string | undefined;
   private readonly format: LogFormat;
   private readonly minRank: number;
@@ -80,14 +91,19 @@ export class Logger {
   }
 }
 
-// Library users get silence unless they install a logger; the CLI installs one per --log/--debug.
-let current = new Logger({ silent: true });
+const silent = new Logger({ silent: true });
+const bound = new AsyncLocalStorage<LogSink>();
 
-/** The process-wide logger that orchestrator code writes warnings and debug lines to. */
-export function logger(): Logger {
-  return current;
+/**
+ * The sink of the call in progress: the one withLogger bound around it (the CLI: its --log /
+ * --debug writer; the handle API: `debug`'s orch:log namespaces), silence otherwise. Never one for
+ * the whole process: calls running at once in one process each keep their own.
+ */
+export function logger(): LogSink {
+  return bound.getStore() ?? silent;
 }
 
-export function setLogger(next: Logger): void {
-  current = next;
+/** Runs fn (and everything it starts) with sink as its logger. */
+export function withLogger<T>(sink: LogSink, fn: () => T): T {
+  return bound.run(sink, fn);
 }

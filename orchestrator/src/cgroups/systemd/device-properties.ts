@@ -1,3 +1,4 @@
+import invariant from 'tiny-invariant';
 import { readFileSync } from 'node:fs';
 import { OrchError } from '../../errors/orch-error.js';
 import { logger } from '../../log/logger.js';
@@ -22,7 +23,7 @@ export function deviceProperties(rules: readonly DeviceRule[], sdVersion: number
   }
   const entries: Array<[string, string]> = [];
   for (const rule of emu.rules()) {
-    if (!rule.allow || (rule.type !== 'b' && rule.type !== 'c')) throw new OrchError('system', `internal error: rule ${JSON.stringify(rule)} cannot be a DeviceAllow entry`);
+    invariant(rule.allow && (rule.type === 'b' || rule.type === 'c'), () => `rule ${JSON.stringify(rule)} cannot be a DeviceAllow entry`);
     const prefix = rule.type === 'b' ? 'block-' : 'char-';
     let path: string;
     if (rule.major === WILDCARD) {

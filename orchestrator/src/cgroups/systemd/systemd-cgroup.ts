@@ -1,3 +1,4 @@
+import invariant from 'tiny-invariant';
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { OrchError, systemError } from '../../errors/orch-error.js';
@@ -106,7 +107,7 @@ export async function prepareSystemdUnit(spec: Spec, id: string, options: Prepar
  */
 export async function destroySystemdUnit(p: CgroupPlacement): Promise<void> {
   const sd = p.systemd;
-  if (sd === undefined) throw new OrchError('system', 'internal error: not a systemd cgroup');
+  invariant(sd, 'not a systemd cgroup');
   const fs = cgroupfsDriver(p);
   fs.empty();
   let manager: SystemdManager | undefined;
@@ -127,7 +128,7 @@ export async function destroySystemdUnit(p: CgroupPlacement): Promise<void> {
  */
 export async function updateSystemdUnit(p: CgroupPlacement, resources: LinuxResources): Promise<void> {
   const sd = p.systemd;
-  if (sd === undefined) throw new OrchError('system', 'internal error: not a systemd cgroup');
+  invariant(sd, 'not a systemd cgroup');
   // before systemd lowers MemoryMax: past the usage it would OOM-kill at once
   const dir = p.paths[''];
   if (p.version === 2 && dir !== undefined && resources.memory !== undefined) checkMemoryUsageV2(dir, resources.memory);

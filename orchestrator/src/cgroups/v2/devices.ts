@@ -1,3 +1,4 @@
+import invariant from 'tiny-invariant';
 import { OrchError } from '../../errors/orch-error.js';
 import { runHelperCommand } from '../helper-commands.js';
 import { logger } from '../../log/logger.js';
@@ -22,7 +23,7 @@ export function deviceFilterInput(rules: readonly DeviceRule[]): DeviceFilterInp
   for (const [index, rule] of emu.rules().entries()) {
     if (rule.type === 'a') {
       // only the leading reset to the default can be a wildcard: it is the program's fall-through
-      if (index !== 0 || rule.allow !== emu.defaultAllow) throw new OrchError('system', `[internal error] device rules had a bad wildcard at ${index}`);
+      invariant(index === 0 && rule.allow === emu.defaultAllow, () => `device rules had a bad wildcard at ${index}`);
       continue;
     }
     out.rules.push({ type: rule.type, major: rule.major, minor: rule.minor, access: rule.access, allow: rule.allow });

@@ -6,7 +6,6 @@ import { ownTerminalSize } from '../own-terminal-size.js';
 import { OrchError, systemError } from '../../errors/orch-error.js';
 import { applyProcessOverrides } from '../../exec/process-overrides.js';
 import { parseSubCgroupArgs } from '../../cgroups/sub-cgroup.js';
-import { logger } from '../../log/logger.js';
 import { StateStore } from '../../state/state-store.js';
 import { minArgs } from '../arg-count.js';
 import { defineCommand } from '../command.js';
@@ -71,7 +70,7 @@ export const command = defineCommand({
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      reportError(new OrchError(err instanceof OrchError ? err.code : 'system', `exec failed: ${message}`, { cause: err }), logger(), ctx.io);
+      reportError(new OrchError(err instanceof OrchError ? err.code : 'system', `exec failed: ${message}`, { cause: err }), ctx.log, ctx.io);
       return EXEC_FAILED_STATUS;
     }
   },
