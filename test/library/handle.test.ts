@@ -99,6 +99,12 @@ maybe('a spec object and a rootfs in place of a bundle, checked as config.json i
   const error = await t.throwsAsync(run({ id: nextId(), spec: bad, rootfs, root }), { instanceOf: OrchError });
   t.is(error?.code, 'invalid-config');
   t.regex(error?.message ?? '', /process\.args/);
+  t.is(error?.field, 'process.args', 'the field at fault, for callers that branch on it');
+
+  const missing = await t.throwsAsync(run({ id: nextId(), spec, rootfs: `${rootfs}-not-there`, root }), { instanceOf: OrchError });
+  t.is(missing?.code, 'system');
+  t.is(missing?.errno, 'ENOENT');
+  t.is(missing?.path, `${rootfs}-not-there`);
 });
 
 maybe('stats and events: an OOM, then the exit', async (t) => {

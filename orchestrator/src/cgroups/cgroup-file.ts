@@ -9,14 +9,10 @@ import { OrchError } from '../errors/orch-error.js';
  * `errno` keeps the code ("EINVAL") for callers that retry on some of them, as runc does.
  */
 export class CgroupFileError extends OrchError {
-  readonly errno: string | undefined;
-  readonly path: string;
-
   constructor(controller: string, op: 'open' | 'read' | 'write', path: string, cause: unknown) {
-    super('system', `cgroup ${controller}: ${op} ${path}: ${errnoText(cause)}`, { cause });
+    const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+    super('system', `cgroup ${controller}: ${op} ${path}: ${errnoText(cause)}`, { cause, path, ...(errno ? { errno } : {}) });
     this.name = 'CgroupFileError';
-    this.errno = (cause as NodeJS.ErrnoException | undefined)?.code;
-    this.path = path;
   }
 }
 

@@ -25,7 +25,7 @@ export function configMessage(path: readonly PathSegment[], reason: string): str
 }
 
 export function invalidConfig(path: readonly PathSegment[], reason: string): OrchError {
-  return new OrchError('invalid-config', configMessage(path, reason));
+  return new OrchError('invalid-config', configMessage(path, reason), path.length > 0 ? { field: formatPath(path) } : undefined);
 }
 
 /** A value quoted for a message, cut short so that one line stays one line. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrchError } from '../errors/orch-error.js';
-import { CONFIG_FILE, configMessage, shown, type PathSegment } from './config-error.js';
+import { CONFIG_FILE, configMessage, formatPath, shown, type PathSegment } from './config-error.js';
 import { refuseNul } from './no-nul.js';
 import type { Spec } from './spec-types.js';
 import validate, { type ConfigSchemaError } from './validate-config.generated.js';
@@ -42,7 +42,9 @@ export function validateConfig(data: unknown, options: LoadConfigOptions = {}): 
   defaultUser(data);
   if (!validate(data)) {
     const error = validate.errors?.[0];
-    throw new OrchError('invalid-config', error ? describeSchemaError(error, data) : `${CONFIG_FILE}: does not match the schema`);
+    if (!error) throw new OrchError('invalid-config', `${CONFIG_FILE}: does not match the schema`);
+    const { field, message } = describeSchemaError(error, data);
+    throw new OrchError('invalid-config', message, field ? { field } : undefined);
   }
   validateSemantics(data, options);
   return data;
@@ -103,8 +105,13 @@ function limitText(limit: unknown): string {
   return String(limit);
 }
 
-function describeSchemaError(error: ConfigSchemaError, data: unknown): string {
+function describeSchemaError(error: ConfigSchemaError, data: unknown): { field: string; message: string } {
   const { path, value } = pointerToPath(error.instancePath, data);
+  const at = error.keyword === 'required' ? [...path, String(error.params['missingProperty'])] : path;
+  return { field: formatPath(at), message: schemaMessage(error, path, value) };
+}
+
+function schemaMessage(error: ConfigSchemaError, path: PathSegment[], value: unknown): string {
   const params = error.params;
   switch (error.keyword) {
     case 'required':

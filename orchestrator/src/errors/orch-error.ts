@@ -12,19 +12,37 @@ export type OrchErrorCode =
   | 'init-failed' // the init helper reported procError or died
   | 'unsupported'; // a feature orch does not have (yet)
 
+/** What an OrchError may carry beyond its message, for callers that branch on it. */
+export interface OrchErrorDetails {
+  cause?: unknown;
+  /** the errno's name of the syscall that failed (ENOENT, EBUSY …) */
+  errno?: string;
+  /** the file or directory it failed on */
+  path?: string;
+  /** the config field at fault, as config.json names it (linux.resources.memory.limit) */
+  field?: string;
+}
+
 export class OrchError extends Error {
   readonly code: OrchErrorCode;
+  readonly errno: string | undefined;
+  readonly path: string | undefined;
+  readonly field: string | undefined;
 
-  constructor(code: OrchErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: OrchErrorCode, message: string, details?: OrchErrorDetails) {
+    super(message, details?.cause !== undefined ? { cause: details.cause } : undefined);
     this.name = 'OrchError';
     this.code = code;
+    this.errno = details?.errno;
+    this.path = details?.path;
+    this.field = details?.field;
   }
 }
 
 /** Wraps a Node fs/syscall error with what was being done, keeping errno's name (ENOENT …). */
 export function systemError(what: string, cause: unknown): OrchError {
   const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const path = (cause as NodeJS.ErrnoException | undefined)?.path;
   const detail = errno ?? (cause instanceof Error ? cause.message : String(cause));
-  return new OrchError('system', `${what}: ${detail}`, { cause });
+  return new OrchError('system', `${what}: ${detail}`, { cause, ...(errno ? { errno } : {}), ...(path ? { path } : {}) });
 }
