@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks orch side by side with runc and crun in one run, and prints ratios:
 #   run of /bin/true (whole lifecycle), create+start+delete as a client drives it, state, and
-#   peak RSS of a run. As root, after tools/setup.sh. Usage: tools/bench.sh [RUNS]
+#   peak RSS of a run; containers through the library (warm, per container: sequential, and 10
+#   at a time beside 10 CLI runs at once of runc and crun). As root, after tools/setup.sh. Usage: tools/bench.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-30}
@@ -43,6 +44,11 @@ hyperfine -N --warmup 3 --runs $runs --export-json state.json \
   -n orch "\$RT_orch --root $work/root-orch state st-orch" -n runc "runc --root $work/root-runc state st-runc" -n crun "crun --root $work/root-crun state st-crun" >/dev/null
 for rt in orch runc crun; do eval "bin=\\\$RT_\$rt"; \$bin --root $work/root-\$rt delete --force st-\$rt >/dev/null 2>&1 || true; done
 for rt in orch runc crun; do eval "bin=\\\$RT_\$rt"; /usr/bin/time -f "%M" -o "rss-\$rt" \$bin --root $work/root-\$rt run -b $bundle m-\$rt; done
+# the library, warm: sequential and 10 at a time, beside 10 CLI runs at once of runc and crun
+node "$PWD/tools/bench-library.mjs" "$bundle" "$work/root-lib" $runs > lib.json
+par10() { echo "seq 10 | xargs -P10 -I{} \$1 --root $work/root-\$2 run -b $bundle p\$2-{}"; }
+hyperfine --warmup 1 --runs \$(( ($runs + 9) / 10 )) --export-json par10.json \
+  -n runc "\$(par10 runc runc)" -n crun "\$(par10 crun crun)" >/dev/null
 INNER
 unshare -m --propagation slave bash "$inner"
 
@@ -55,5 +61,10 @@ const rss = Object.fromEntries(['orch', 'runc', 'crun'].map((rt) => [rt, Number(
 const fmt = (n) => n.toFixed(1).padStart(8);
 console.log(`${'benchmark'.padEnd(22)}${'orch'.padStart(8)}${'runc'.padStart(8)}${'crun'.padStart(8)}  orch/runc  orch/crun`);
 for (const [name, m] of rows) console.log(`${(name + ' (ms)').padEnd(22)}${fmt(m.orch)}${fmt(m.runc)}${fmt(m.crun)}  ${(m.orch / m.runc).toFixed(2).padStart(9)}  ${(m.orch / m.crun).toFixed(2).padStart(9)}`);
+const lib = JSON.parse(readFileSync(`${dir}/lib.json`, 'utf8'));
+const par10 = mean('par10.json');
+const run = mean('run.json');
+const libRows = [['library, sequential', lib.seqMs, run.runc, run.crun], ['library, 10 at a time', lib.par10Ms, par10.runc / 10, par10.crun / 10]];
+for (const [name, l, r, c] of libRows) console.log(`${(name + ' (ms)').padEnd(22)}${fmt(l)}${fmt(r)}${fmt(c)}  ${(l / r).toFixed(2).padStart(9)}  ${(l / c).toFixed(2).padStart(9)}`);
 console.log(`${'peak RSS of run (MiB)'.padEnd(22)}${fmt(rss.orch)}${fmt(rss.runc)}${fmt(rss.crun)}  ${(rss.orch / rss.runc).toFixed(2).padStart(9)}  ${(rss.orch / rss.crun).toFixed(2).padStart(9)}`);
 NODE
