@@ -28,3 +28,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 npm run --silent build
+
+# `orch` on PATH, as the README's "Using it" calls it (npm install -g of the package does the same)
+if [ "$(id -u)" -eq 0 ]; then ln -sf "$PWD/dist/orch.cjs" /usr/local/bin/orch; fi
