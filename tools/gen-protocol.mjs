@@ -49,8 +49,37 @@ function header() {
   }
   lines.push('');
   for (const type of protocol.initTypes) lines.push(`#define ORCH_INIT_TYPE_${snake(type)} "${type}"`);
+  lines.push('', '/* The init config: every field, its JSON type ("string", "boolean", "integer", "object"), whether required. */');
+  lines.push('struct orch_init_config_field { const char *key; const char *type; int required; };');
+  lines.push('static const struct orch_init_config_field orch_init_config_fields[] = {');
+  for (const [key, field] of entries(protocol.initConfig.fields)) lines.push(`\t{ "${key}", "${field.type}", ${field.required ? 1 : 0} },`);
+  lines.push('};', `#define ORCH_INIT_CONFIG_FIELDS ${entries(protocol.initConfig.fields).length}`);
   lines.push('', '#endif', '');
   return lines.join('\n');
+}
+
+const TS_TYPES = { string: 'string', boolean: 'boolean', integer: 'number', object: 'Record<string, unknown>' };
+
+/** { name: { type, required } } -> "{ name: T; other?: U }" */
+function tsFields(fields, indent = '') {
+  return entries(fields).map(([key, f]) => `${indent}${f.doc ? `/** ${f.doc} */\n${indent}` : ''}${key}${f.required ? '' : '?'}: ${TS_TYPES[f.type]};`);
+}
+
+/** The init config's fields, as a table for shared/init-config.md. */
+function markdownFields() {
+  const rows = entries(protocol.initConfig.fields).map(([key, f]) => `| \`${key}\` | ${f.type} | ${f.required ? 'yes' : ''} | ${f.doc.replace(/\|/g, '\\|')} |`);
+  return ['| field | type | required | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+const MD_BEGIN = '<!-- init config fields: generated from shared/protocol.json by tools/gen-protocol.mjs -->';
+const MD_END = '<!-- end of generated fields -->';
+
+function initConfigDoc() {
+  const text = readFileSync(join(root, 'shared/init-config.md'), 'utf8');
+  const begin = text.indexOf(MD_BEGIN);
+  const end = text.indexOf(MD_END);
+  if (begin < 0 || end < begin) throw new Error(`shared/init-config.md: the markers ${MD_BEGIN} … ${MD_END} are missing`);
+  return `${text.slice(0, begin + MD_BEGIN.length)}\n${markdownFields()}\n${text.slice(end)}`;
 }
 
 function tsModule() {
@@ -76,14 +105,30 @@ function tsModule() {
   lines.push('export const SYNC = {');
   for (const [name, type] of entries(protocol.sync.types)) lines.push(`  /** from ${type.from}: ${type.doc} */`, `  ${name}: '${name}',`);
   lines.push('} as const;', 'export type SyncType = (typeof SYNC)[keyof typeof SYNC];', '');
+  lines.push('/** What each sync message carries beside its type. */');
+  lines.push('export interface SyncPayloads {');
+  for (const [name, type] of entries(protocol.sync.types)) {
+    lines.push(type.payload ? `  ${name}: {\n${tsFields(type.payload, '    ').join('\n')}\n  };` : `  ${name}: Record<never, never>;`);
+  }
+  lines.push('}', '');
+  lines.push('/** The payload fields each message must have, and their JSON types, for checking what arrives. */');
+  lines.push('export const SYNC_PAYLOADS: Readonly<Record<SyncType, ReadonlyArray<{ key: string; type: string; required: boolean }>>> = {');
+  for (const [name, type] of entries(protocol.sync.types)) {
+    const fields = entries(type.payload ?? {}).map(([key, f]) => `{ key: '${key}', type: '${f.type}', required: ${f.required} }`);
+    lines.push(`  ${name}: [${fields.join(', ')}],`);
+  }
+  lines.push('};', '');
   lines.push(`export const INIT_TYPES = [${protocol.initTypes.map((t) => `'${t}'`).join(', ')}] as const;`);
   lines.push('export type InitType = (typeof INIT_TYPES)[number];', '');
+  lines.push('/** The init config as it goes on the wire (bootstrap/init-config.ts narrows type and spec). */');
+  lines.push(`export interface InitConfigFields {\n${tsFields(protocol.initConfig.fields, '  ').join('\n')}\n}`, '');
   return lines.join('\n');
 }
 
 const outputs = [
   ['init-helper/include/orch/protocol.h', header()],
   ['orchestrator/src/protocol/protocol.ts', tsModule()],
+  ['shared/init-config.md', initConfigDoc()],
 ];
 
 const check = process.argv.includes('--check');

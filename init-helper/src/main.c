@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 		return features_main();
 	/* runs criu, which never execs this binary in a container: no sealed copy needed */
 	if (argc >= 2 && strcmp(argv[1], "criu-restore") == 0) {
+		log_init(); /* its channel close-on-exec: criu must not hold it */
 		sync_fd = take_sync_fd();
 		return sync_fd < 0 ? 1 : criu_restore_main(sync_fd, argc, argv);
 	}

@@ -97,7 +97,7 @@ async function helperAlone(edit: (spec: Spec) => void): Promise<string> {
   const init = await launchInit({ config, rootlessEuid: false, stdio: ['ignore', 'ignore', 'ignore'], beforeBootstrap: () => undefined });
   try {
     await init.channel.expect(SYNC.procReady, 'it set up the container');
-    init.channel.send({ type: SYNC.procRun });
+    init.channel.send(SYNC.procRun);
     await init.channel.expectEnd('the init to block on the exec fifo');
     return 'created';
   } catch (err) {

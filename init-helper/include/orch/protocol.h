@@ -86,4 +86,23 @@ static const struct orch_sysctl_rule orch_sysctl_rules[] = {
 #define ORCH_INIT_TYPE_STANDARD "standard"
 #define ORCH_INIT_TYPE_SETNS "setns"
 
+/* The init config: every field, its JSON type ("string", "boolean", "integer", "object"), whether required. */
+struct orch_init_config_field { const char *key; const char *type; int required; };
+static const struct orch_init_config_field orch_init_config_fields[] = {
+	{ "type", "string", 1 },
+	{ "id", "string", 1 },
+	{ "bundle", "string", 1 },
+	{ "rootfs", "string", 1 },
+	{ "fifoPath", "string", 0 },
+	{ "foreground", "boolean", 0 },
+	{ "noPivot", "boolean", 0 },
+	{ "noNewKeyring", "boolean", 0 },
+	{ "noSubreaper", "boolean", 0 },
+	{ "preserveFds", "integer", 0 },
+	{ "consoleSocket", "string", 0 },
+	{ "pidfdSocket", "string", 0 },
+	{ "spec", "object", 1 },
+};
+#define ORCH_INIT_CONFIG_FIELDS 13
+
 #endif

@@ -61,25 +61,35 @@ static int check_type(json_object *root, const char *key, json_type type, bool r
 	return 0;
 }
 
+/* protocol.json's type names -> json-c's; "integer" is json_type_int. */
+static json_type json_type_named(const char *name)
+{
+	if (strcmp(name, "string") == 0)
+		return json_type_string;
+	if (strcmp(name, "boolean") == 0)
+		return json_type_boolean;
+	if (strcmp(name, "integer") == 0)
+		return json_type_int;
+	return json_type_object;
+}
+
+/* A field the protocol does not name is an orchestrator of another build: refused, not ignored. */
+static int check_known(json_object *root, struct orch_error *err)
+{
+	json_object_object_foreach(root, key, value) {
+		bool known = false;
+
+		(void)value;
+		for (size_t i = 0; i < ORCH_INIT_CONFIG_FIELDS && !known; i++)
+			known = strcmp(orch_init_config_fields[i].key, key) == 0;
+		if (!known)
+			return orch_fail(err, 0, "init config: unknown field \"%s\"", key);
+	}
+	return 0;
+}
+
 int init_config_parse(const char *json, struct init_config *cfg, struct orch_error *err)
 {
-	static const struct {
-		const char *key;
-		json_type type;
-		bool required;
-	} fields[] = {
-		{ "type", json_type_string, true },
-		{ "id", json_type_string, true },
-		{ "bundle", json_type_string, true },
-		{ "rootfs", json_type_string, true },
-		{ "fifoPath", json_type_string, false },
-		{ "foreground", json_type_boolean, false },
-		{ "noPivot", json_type_boolean, false },
-		{ "noNewKeyring", json_type_boolean, false },
-		{ "noSubreaper", json_type_boolean, false },
-		{ "preserveFds", json_type_int, false },
-		{ "spec", json_type_object, true },
-	};
 	json_object *root;
 	long long preserve;
 
@@ -90,11 +100,18 @@ int init_config_parse(const char *json, struct init_config *cfg, struct orch_err
 		json_object_put(root);
 		return orch_fail(err, 0, "init config: not a JSON object");
 	}
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (check_type(root, fields[i].key, fields[i].type, fields[i].required, err) < 0) {
+	/* The fields are shared/protocol.json's, generated into orch_init_config_fields. */
+	for (size_t i = 0; i < ORCH_INIT_CONFIG_FIELDS; i++) {
+		const struct orch_init_config_field *f = &orch_init_config_fields[i];
+
+		if (check_type(root, f->key, json_type_named(f->type), f->required != 0, err) < 0) {
 			json_object_put(root);
 			return -1;
 		}
+	}
+	if (check_known(root, err) < 0) {
+		json_object_put(root);
+		return -1;
 	}
 
 	cfg->root = root;

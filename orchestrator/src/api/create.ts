@@ -119,7 +119,7 @@ async function createLocked(opts: CreateOptions, store: StateStore, spec: Spec, 
       await init.channel.expect(SYNC.procReady, 'it set up the container');
       const record = newRecord(readProcessStartTime(init.pid));
       store.write(record);
-      init.channel.send({ type: SYNC.procRun });
+      init.channel.send(SYNC.procRun);
       if (notify) {
         const state = containerProcessState({ id: opts.id, pid: init.pid, bundle, annotations: record.annotations, metadata: notify.listenerMetadata });
         await answerSeccompRequest(init.channel, state);

@@ -151,8 +151,7 @@ export async function launchExec(opts: ExecOptions, onPid?: (pid: number) => voi
 async function answerSeccomp(init: LaunchedInit, record: ContainerRecord, metadata: string | undefined): Promise<void> {
   await init.channel.expect(SYNC.procSeccomp, 'it asked for the seccomp agent state');
   const annotations = Object.keys(record.annotations).length > 0 ? record.annotations : undefined;
-  init.channel.send({
-    type: SYNC.procSeccompDone,
+  init.channel.send(SYNC.procSeccompDone, {
     state: {
       ociVersion: OCI_VERSION,
       fds: [SECCOMP_FD_NAME],

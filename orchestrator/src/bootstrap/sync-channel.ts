@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { SYNC } from '../protocol/protocol.js';
+import { SYNC, SYNC_PAYLOADS, type SyncPayloads, type SyncType } from '../protocol/protocol.js';
+import type { InitConfig } from './init-config.js';
 import { OrchError } from '../errors/orch-error.js';
 
 export interface SyncMessage {
@@ -65,8 +66,14 @@ export class SyncChannel {
     wake?.();
   }
 
-  send(data: Buffer | SyncMessage): void {
+  /** The bootstrap message (bytes), or the init config (the one JSON line without a type of its own). */
+  sendRaw(data: Buffer | InitConfig): void {
     this.output.write(Buffer.isBuffer(data) ? data : `${JSON.stringify(data)}\n`);
+  }
+
+  /** One message of the protocol, its payload as shared/protocol.json gives it. */
+  send<T extends SyncType>(type: T, ...payload: keyof SyncPayloads[T] extends never ? [] : [SyncPayloads[T]]): void {
+    this.output.write(`${JSON.stringify({ type, ...payload[0] })}\n`);
   }
 
   /** The next message, or null at end-of-file. */
@@ -80,13 +87,22 @@ export class SyncChannel {
     }
   }
 
-  /** The next message, which must be of `type`; procError and end-of-file become OrchErrors. */
-  async expect(type: string, what: string): Promise<SyncMessage> {
+  /**
+   * The next message, which must be of `type` with the payload shared/protocol.json gives it (its
+   * fields checked); procError and end-of-file become OrchErrors.
+   */
+  async expect<T extends SyncType>(type: T, what: string): Promise<SyncPayloads[T]> {
     const message = await this.next();
     if (message === null) throw new OrchError('init-failed', `container init exited before ${what}`);
     if (message.type === SYNC.procError) throw new OrchError('init-failed', String(message['message'] ?? 'unknown error'));
     if (message.type !== type) throw new OrchError('init-failed', `expected ${type} from the init, got ${message.type}`);
-    return message;
+    for (const field of SYNC_PAYLOADS[type]) {
+      const value = message[field.key];
+      if (value === undefined ? field.required : !hasJsonType(value, field.type)) {
+        throw new OrchError('init-failed', `init sent ${type} with ${value === undefined ? 'no' : 'a bad'} ${field.key}: ${JSON.stringify(message)}`);
+      }
+    }
+    return message as unknown as SyncPayloads[T];
   }
 
   /** Waits for end-of-file; a procError before it is the init's failure. */
@@ -100,5 +116,19 @@ export class SyncChannel {
   close(): void {
     this.input.destroy();
     this.output.destroy();
+  }
+}
+
+/** protocol.json's payload types, checked on a parsed value. */
+function hasJsonType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'integer':
+      return Number.isSafeInteger(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 }

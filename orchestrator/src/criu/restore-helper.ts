@@ -1,11 +1,9 @@
-import invariant from 'tiny-invariant';
-import { spawn, type StdioOptions } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
-import { ENV, SYNC } from '../protocol/protocol.js';
+import { SYNC } from '../protocol/protocol.js';
 import { OrchError } from '../errors/orch-error.js';
-import { helperPath } from '../bootstrap/helper-path.js';
-import { exitPromise, type HelperExit } from '../bootstrap/launch-init.js';
-import { SyncChannel } from '../bootstrap/sync-channel.js';
+import { spawnHelper, type HelperExit } from '../bootstrap/helper-process.js';
+
+/** Where the helper looks for criu (and criu for what it runs), as a root shell's PATH. */
+const CRIU_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface RestoreRequest {
   /** `criu restore …` arguments (without "criu") */
@@ -36,31 +34,19 @@ export interface RestoredInit {
  * for procRun, runs criu and reports the restored init's pid (procPids) or procError.
  */
 export async function restoreWithHelper(request: RestoreRequest): Promise<RestoredInit> {
-  const stdio: StdioOptions = ['inherit', 'inherit', 'inherit', ...request.extraFds];
-  const syncFd = stdio.length;
-  stdio.push('pipe');
   const args = ['criu-restore', ...(request.foreground ? ['--foreground'] : []), '--root-bind', `${request.rootfs}:${request.criuRoot}`, '--pid-file', request.pidFile, '--', request.criuBinary ?? 'criu', ...request.criuArgs];
-  const helper = spawn(helperPath(), args, { stdio, env: { ...process.env, [ENV.syncFd]: String(syncFd) }, argv0: 'orch-init' });
-  const pid = await new Promise<number>((resolve, reject) => {
-    helper.once('spawn', () => resolve(helper.pid ?? 0));
-    helper.once('error', (err) => reject(new OrchError('system', `start ${helperPath()}: ${err.message}`, { cause: err })));
-  });
-  const exited = exitPromise(helper);
-  const socket = helper.stdio[syncFd] as (Readable & Writable) | null;
-  invariant(socket, 'criu-restore helper has no sync socket');
-  const channel = new SyncChannel(socket, socket);
+  // criu is found on the standard PATH (--criu names another); this process's environment stays its own
+  const spawned = await spawnHelper({ args, stdio: ['inherit', 'inherit', 'inherit', ...request.extraFds], env: { PATH: CRIU_PATH } });
+  const { channel, exited } = spawned;
   try {
-    await request.beforeRestore(pid);
-    channel.send({ type: SYNC.procRun });
-    const reply = await channel.expect(SYNC.procPids, 'criu restored the container');
-    const restored = Number(reply['pid']);
-    if (!Number.isInteger(restored) || restored <= 0) throw new OrchError('init-failed', `criu-restore reported a bad pid: ${JSON.stringify(reply)}`);
+    await request.beforeRestore(spawned.pid);
+    channel.send(SYNC.procRun);
+    const { pid: restored } = await channel.expect(SYNC.procPids, 'criu restored the container');
+    if (restored <= 0) throw new OrchError('init-failed', `criu-restore reported a bad pid: ${restored}`);
     channel.close();
-    return { pid: restored, exited, kill: () => helper.kill('SIGKILL') };
+    return { pid: restored, exited, kill: () => spawned.helper.kill('SIGKILL') };
   } catch (err) {
-    helper.kill('SIGKILL');
-    await exited;
-    channel.close();
+    await spawned.kill();
     throw err;
   }
 }

@@ -17,5 +17,5 @@ export async function runCreateHooks(channel: SyncChannel, spec: Spec, container
   const state = hookState(container, 'creating', initPid);
   await runHooks(spec, 'prestart', state, container.bundle, hookEnv);
   await runHooks(spec, 'createRuntime', state, container.bundle, hookEnv);
-  channel.send({ type: SYNC.procResume });
+  channel.send(SYNC.procResume);
 }

@@ -87,5 +87,66 @@ export const SYNC = {
 } as const;
 export type SyncType = (typeof SYNC)[keyof typeof SYNC];
 
+/** What each sync message carries beside its type. */
+export interface SyncPayloads {
+  procPids: {
+    pid: number;
+    stage1Pid?: number;
+  };
+  procReady: Record<never, never>;
+  procRun: Record<never, never>;
+  procHooks: Record<never, never>;
+  procResume: Record<never, never>;
+  procError: {
+    message: string;
+  };
+  procSeccomp: Record<never, never>;
+  procSeccompDone: {
+    state: Record<string, unknown>;
+  };
+}
+
+/** The payload fields each message must have, and their JSON types, for checking what arrives. */
+export const SYNC_PAYLOADS: Readonly<Record<SyncType, ReadonlyArray<{ key: string; type: string; required: boolean }>>> = {
+  procPids: [{ key: 'pid', type: 'integer', required: true }, { key: 'stage1Pid', type: 'integer', required: false }],
+  procReady: [],
+  procRun: [],
+  procHooks: [],
+  procResume: [],
+  procError: [{ key: 'message', type: 'string', required: true }],
+  procSeccomp: [],
+  procSeccompDone: [{ key: 'state', type: 'object', required: true }],
+};
+
 export const INIT_TYPES = ['standard', 'setns'] as const;
 export type InitType = (typeof INIT_TYPES)[number];
+
+/** The init config as it goes on the wire (bootstrap/init-config.ts narrows type and spec). */
+export interface InitConfigFields {
+  /** "standard" (create) or "setns" (exec) */
+  type: string;
+  /** the container id */
+  id: string;
+  /** the bundle directory, absolute */
+  bundle: string;
+  /** the rootfs's absolute host path, symlinks resolved */
+  rootfs: string;
+  /** standard only: the exec fifo stage-0 mkfifo()s (0622) and opens O_PATH for the init */
+  fifoPath?: string;
+  /** stage-0 stays the init's parent (a child subreaper), waits for it and ends as it ends */
+  foreground?: boolean;
+  /** --no-pivot: MS_MOVE and chroot instead of pivot_root */
+  noPivot?: boolean;
+  /** --no-new-keyring: the process keeps the caller's session keyring */
+  noNewKeyring?: boolean;
+  /** run --no-subreaper: a foreground stage-0 is no child subreaper */
+  noSubreaper?: boolean;
+  /** socket-activation fds + --preserve-fds: fds 3 .. 3+N-1 pass to the process */
+  preserveFds?: number;
+  /** process.terminal, detached: the AF_UNIX socket the pty master is sent to */
+  consoleSocket?: string;
+  /** --pidfd-socket: the AF_UNIX socket a pidfd of the process is sent to */
+  pidfdSocket?: string;
+  /** the validated OCI config.json (exec: with the exec'd process) */
+  spec: Record<string, unknown>;
+}

@@ -10,5 +10,5 @@ import type { ContainerProcessState } from './process-state.js';
  */
 export async function answerSeccompRequest(channel: SyncChannel, state: ContainerProcessState): Promise<void> {
   await channel.expect(SYNC.procSeccomp, 'it asked for the seccomp agent state');
-  channel.send({ type: SYNC.procSeccompDone, state });
+  channel.send(SYNC.procSeccompDone, { state: { ...state } });
 }
