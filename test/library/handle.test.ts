@@ -79,6 +79,14 @@ maybe('an AbortSignal kills the container and deletes it, leaving nothing', asyn
   t.false(existsSync(`${root}/${id}`), 'state dir removed');
   for (const dir of Object.values(record.cgroup.paths)) t.false(existsSync(dir), `${dir} removed`);
 
+  // aborted while create is under way: it finishes, then the container goes, and run rejects
+  const midCreate = new AbortController();
+  const midId = nextId();
+  const pending = run({ id: midId, bundle: makeBundle(['sleep', '60']).dir, root, stdio: 'ignore', signal: midCreate.signal });
+  setTimeout(() => midCreate.abort(), 5);
+  await t.throwsAsync(pending, { any: true, name: 'AbortError' });
+  t.false(existsSync(`${root}/${midId}`), 'nothing left of the container aborted mid-create');
+
   const aborted = new AbortController();
   aborted.abort();
   await t.throwsAsync(run({ id: nextId(), bundle: makeBundle(['true']).dir, root, signal: aborted.signal }), { any: true, name: 'AbortError' });

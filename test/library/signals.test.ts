@@ -1,5 +1,5 @@
 import test from 'ava';
-import { runContainer } from '../../orchestrator/src/api/run.js';
+import { run } from 'orch';
 import { makeBundle } from '../support/bundle.js';
 import { makeRoot } from '../support/orch-cli.js';
 import { canRunContainers } from '../cgroups/container-support.js';
@@ -18,14 +18,11 @@ maybe("a foreground run through the library leaves the service's SIGTERM to the 
   process.on('SIGTERM', own);
   t.teardown(() => process.off('SIGTERM', own));
   const listeners = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'].map((s) => process.listenerCount(s));
-  const run = runContainer({ root, id: `libsig-${process.pid}`, bundle: bundle.dir });
-  let during: number[] = [];
-  setTimeout(() => {
-    during = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'].map((s) => process.listenerCount(s));
-    process.kill(process.pid, 'SIGTERM');
-  }, 400);
-  const status = await run;
-  t.is(status, 0, 'the container was not sent the service its SIGTERM');
+  const c = await run({ root, id: `libsig-${process.pid}`, bundle: bundle.dir, stdio: 'ignore' });
+  const during = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'].map((s) => process.listenerCount(s));
+  process.kill(process.pid, 'SIGTERM');
+  t.deepEqual(await c.wait(), { code: 0, signal: null }, 'the container was not sent the service its SIGTERM');
+  await c.delete();
   t.is(serviceSaw, 1, "the service's own handler ran");
   t.deepEqual(during, listeners, 'no handler was added while the container ran');
 });
