@@ -36,6 +36,7 @@ export interface CriuCommonOptions {
   lazyPages?: boolean;
 }
 
+/** `checkpoint`'s options (runc's checkpoint flags): where the images go and what criu may do. */
 export interface CheckpointOptions extends RuntimeOptions, CriuCommonOptions {
   id: string;
   /** a previous pre-dump, relative to imagePath */

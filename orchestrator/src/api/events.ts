@@ -19,6 +19,7 @@ export interface ContainerEvent {
   data?: { [key: string]: GoJsonValue };
 }
 
+/** The container whose events are wanted. */
 export interface EventsOptions extends RuntimeOptions {
   id: string;
 }
@@ -29,6 +30,7 @@ export function containerStats(opts: EventsOptions): ContainerEvent {
   return { type: 'stats', id: record.id, data: statsEventData(cgroupDriver(record.cgroup).stats()) };
 }
 
+/** A running event stream (`events`): settles when the container is gone, or on stop(). */
 export interface EventStream {
   /** settles when the stream ends: the container's cgroup is gone (v1) or empty (v2), or stop() */
   done: Promise<void>;

@@ -19,6 +19,7 @@ import { execSpec } from '../exec/exec-spec.js';
 import { joinBootstrap } from '../exec/join-bootstrap.js';
 import type { ForegroundOptions, RuntimeOptions } from './options.js';
 
+/** `exec`'s options: the container, the process to run in it, and how it runs (runc's exec flags). */
 export interface ExecOptions extends RuntimeOptions, ForegroundOptions {
   id: string;
   /**

@@ -10,6 +10,7 @@ export interface ForegroundOptions {
   forwardSignals?: SignalForwarding;
 }
 
+/** What every operation takes: where state lives and how cgroups are driven (the CLI's global flags). */
 export interface RuntimeOptions {
   /** state root, default /run/orch */
   root: string;
@@ -24,6 +25,7 @@ export interface RuntimeOptions {
   hookEnv?: HookEnv;
 }
 
+/** `create`'s options: the container, its bundle and how its process starts (runc's create flags). */
 export interface CreateOptions extends RuntimeOptions {
   id: string;
   /** bundle directory (holds config.json); default the current directory */
@@ -55,6 +57,7 @@ export interface CreateOptions extends RuntimeOptions {
   config?: unknown;
 }
 
+/** `run`'s options: create's, and whether to wait for the container (runc's run flags). */
 export interface RunOptions extends CreateOptions, ForegroundOptions {
   /** run -d: create + start, then return without waiting */
   detach?: boolean;

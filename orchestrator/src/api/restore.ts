@@ -24,6 +24,7 @@ import { StateStore } from '../state/state-store.js';
 import type { CriuCommonOptions } from './checkpoint.js';
 import type { ForegroundOptions, RuntimeOptions } from './options.js';
 
+/** `restore`'s options (runc's restore flags): the new container and the images it comes from. */
 export interface RestoreOptions extends RuntimeOptions, CriuCommonOptions, ForegroundOptions {
   /** the id of the restored container: any free one, not necessarily the checkpointed one's */
   id: string;

@@ -13,6 +13,7 @@ import { validateContainerId } from '../state/container-id.js';
 import { StateStore } from '../state/state-store.js';
 import type { RuntimeOptions } from './options.js';
 
+/** `update`'s options: the container and its new resources (runc's update flags). */
 export interface UpdateOptions extends RuntimeOptions {
   id: string;
   /** what changes, as runc's update takes it (absent fields follow runc's rules, see update-merge.ts) */

@@ -14,6 +14,7 @@ import { validateSemantics, type SemanticOptions } from './validate-semantics.js
 
 export type LoadConfigOptions = SemanticOptions;
 
+/** Reads BUNDLE/config.json and checks it as `create` does (schema, then semantics); returns the typed spec. */
 export function loadConfig(bundleDir: string, options: LoadConfigOptions = {}): Spec {
   const path = join(bundleDir, CONFIG_FILE);
   let text: string;

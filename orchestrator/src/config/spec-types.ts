@@ -38,6 +38,7 @@ export type LinuxNamespace = NonNullable<Linux['namespaces']>[number];
 export type NamespaceType = LinuxNamespace['type'];
 export type TimeOffsets = NonNullable<Linux['timeOffsets']>;
 export type LinuxDevice = NonNullable<Linux['devices']>[number];
+/** linux.resources of the OCI spec: the limits `update` and create take. */
 export type LinuxResources = NonNullable<Linux['resources']>;
 export type LinuxDeviceCgroup = NonNullable<LinuxResources['devices']>[number];
 export type LinuxMemory = NonNullable<LinuxResources['memory']>;

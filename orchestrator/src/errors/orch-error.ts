@@ -23,10 +23,15 @@ export interface OrchErrorDetails {
   field?: string;
 }
 
+/** An error orch throws on purpose: `message` is the line the CLI prints, `code` what went wrong. */
 export class OrchError extends Error {
+  /** what kind of failure, for callers that branch on it */
   readonly code: OrchErrorCode;
+  /** the errno's name of the syscall that failed (ENOENT, EBUSY …), where one did */
   readonly errno: string | undefined;
+  /** the file or directory it failed on, where there is one */
   readonly path: string | undefined;
+  /** the config field at fault, as config.json names it (linux.resources.memory.limit) */
   readonly field: string | undefined;
 
   constructor(code: OrchErrorCode, message: string, details?: OrchErrorDetails) {

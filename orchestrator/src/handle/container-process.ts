@@ -11,9 +11,13 @@ import type { ExitResult } from './exit-result.js';
  * which ends as the process does, so wait() knows a code from a signal.
  */
 export class ContainerProcess {
+  /** its host pid */
   readonly pid: number;
+  /** with stdio 'pipe': its stdin */
   readonly stdin: Writable | null;
+  /** with stdio 'pipe': its stdout (held until read) */
   readonly stdout: Readable | null;
+  /** with stdio 'pipe': its stderr (held until read) */
   readonly stderr: Readable | null;
   /** with terminal: the pty master, one stream both ways */
   readonly terminal: Duplex | null;

@@ -36,6 +36,7 @@ export interface HandleRuntime {
   hookEnv?: HookEnv;
 }
 
+/** What Container.exec() takes: the process to run in the container, and its stdio. */
 export interface ExecRequest {
   args: string[];
   /** KEY=value entries added to the container's process env (a key given replaces its value), as `exec --env` */
@@ -58,12 +59,15 @@ export type HandleEvent = { type: 'oom' } | ({ type: 'exit' } & ExitResult);
  * methods are the CLI's commands on it; the same locks apply between handles, processes and CLIs.
  */
 export class Container {
+  /** the container's id */
   readonly id: string;
   /** host pid of the container's init */
   readonly pid: number;
   /** with stdio 'pipe' (run/create only): the init's stdin, stdout and stderr */
   readonly stdin: Writable | null;
+  /** with stdio 'pipe': the init's stdout (held until read) */
   readonly stdout: Readable | null;
+  /** with stdio 'pipe': the init's stderr (held until read) */
   readonly stderr: Readable | null;
   /** with terminal: the pty master, one stream both ways */
   readonly terminal: Duplex | null;
@@ -161,10 +165,12 @@ export class Container {
     return new ContainerProcess(launched.init, request.signal);
   }
 
+  /** Freezes every process of the container (runc's pause). */
   pause(): Promise<void> {
     return traced(() => pauseContainer({ ...this.runtime, id: this.id }));
   }
 
+  /** Thaws a paused container (runc's resume). */
   resume(): Promise<void> {
     return traced(() => resumeContainer({ ...this.runtime, id: this.id }));
   }
@@ -174,6 +180,7 @@ export class Container {
     return traced(() => updateContainer({ ...this.runtime, id: this.id, resources }));
   }
 
+  /** Dumps the container with criu (runc's checkpoint); unless leaveRunning, it is then deleted. */
   checkpoint(options: Omit<CheckpointOptions, 'root' | 'id'>): Promise<void> {
     return traced(() => checkpointContainer({ ...this.runtime, ...options, id: this.id }));
   }

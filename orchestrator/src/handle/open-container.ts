@@ -17,6 +17,7 @@ const trace = createDebug('orch:handle');
 /** The default state root, as the CLI's. */
 export const DEFAULT_ROOT = '/run/orch';
 
+/** What run() and create() take: the container's id and bundle (or spec and rootfs), its stdio and terminal. */
 export interface ContainerOptions extends Partial<HandleRuntime> {
   id: string;
   /** the bundle: a dir holding config.json and the rootfs */

@@ -3,6 +3,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { formatLogLine, type LogFormat, type LogLevel } from './log-line.js';
 import { writeStderr } from './std-write.js';
 
+/** How a Logger writes: to stderr or a file, in runc's text or JSON lines, with or without debug. */
 export interface LoggerOptions {
   /** --log: append here instead of writing to stderr */
   file?: string;
@@ -48,26 +49,32 @@ export class Logger implements LogSink {
     return this.file === undefined && this.minRank !== Number.POSITIVE_INFINITY;
   }
 
+  /** Whether lines of this level are written. */
   enabled(level: LogLevel): boolean {
     return RANK[level] >= this.minRank;
   }
 
+  /** A debug line (with --debug). */
   debug(msg: string, fields?: Record<string, string | number | boolean>): void {
     this.log('debug', msg, fields);
   }
 
+  /** An info line. */
   info(msg: string, fields?: Record<string, string | number | boolean>): void {
     this.log('info', msg, fields);
   }
 
+  /** A warning line. */
   warn(msg: string, fields?: Record<string, string | number | boolean>): void {
     this.log('warning', msg, fields);
   }
 
+  /** An error line. */
   error(msg: string, fields?: Record<string, string | number | boolean>): void {
     this.log('error', msg, fields);
   }
 
+  /** A line at level, if that level is written. */
   log(level: LogLevel, msg: string, fields?: Record<string, string | number | boolean>): void {
     if (!this.enabled(level)) return;
     const line = `${formatLogLine(this.format, { level, msg, time: new Date(), ...(fields ? { fields } : {}) })}\n`;
@@ -85,6 +92,7 @@ export class Logger implements LogSink {
     }
   }
 
+  /** Closes the log file, if one was opened. */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;

@@ -86,6 +86,7 @@ export interface HugetlbStats {
   failcnt: bigint;
 }
 
+/** A cgroup's statistics as runc's types.Stats has them (counters as bigint): what stats() and events --stats give. */
 export interface CgroupStats {
   cpu: CpuStats;
   cpuset: CpusetStats;
