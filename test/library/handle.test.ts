@@ -219,3 +219,20 @@ maybe('a terminal: one stream both ways, its first size, and resize', async (t) 
   term.write('exit 5\n');
   t.deepEqual(await c.wait(), { code: 5, signal: null });
 });
+
+maybe('two handles on one container in one process: their changes wait for each other', async (t) => {
+  const c = await run({ id: nextId(), bundle: makeBundle(['sleep', '60']).dir, root, stdio: 'ignore' });
+  t.teardown(() => c.delete({ force: true }).catch(() => undefined));
+  const other = open({ id: c.id, root });
+  t.is(other.pid, c.pid);
+  await Promise.all([c.pause(), other.update({ pids: { limit: 30 } }), c.update({ pids: { limit: 40 } }), other.update({ memory: { limit: 64 * 1024 * 1024 } })]);
+  t.is(other.state().status, 'paused');
+  for await (const stats of other.stats()) {
+    t.true([30n, 40n].includes(stats.pids.limit), `one pids update after the other: ${stats.pids.limit}`);
+    t.is(stats.memory.usage.limit, 64n * 1024n * 1024n, 'and the memory update too');
+    break;
+  }
+  const results = await Promise.allSettled([c.delete({ force: true }), other.delete({ force: true })]);
+  t.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled'], 'the second delete --force finds nothing, as runc');
+  t.false(existsSync(`${root}/${c.id}`));
+});
