@@ -27,6 +27,9 @@ export function criuVersion(binary = 'criu'): number {
   return version;
 }
 
+/** Where the helper looks for criu, and criu for what it runs (a root shell's PATH; --criu names another). */
+export const CRIU_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /**
  * How criu locks the container's network while it works. Its default runs iptables-restore; on
  * a host without it (Debian's minimal installs) the nftables library criu links does the same
@@ -38,7 +41,7 @@ export function networkLockArgs(): string[] {
 }
 
 function onPath(program: string): boolean {
-  for (const dir of (process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
+  for (const dir of CRIU_PATH.split(delimiter)) {
     try {
       accessSync(join(dir, program), constants.X_OK);
       return true;
@@ -52,7 +55,7 @@ function onPath(program: string): boolean {
 /** Runs criu to completion; resolves with its exit status (128+N when killed by signal N). */
 export function runCriu(binary: string, args: readonly string[], stdio: StdioOptions = ['ignore', 'inherit', 'inherit'], onSpawn?: (pid: number) => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio });
+    const child = spawn(binary, args, { stdio, env: { PATH: CRIU_PATH } });
     child.once('spawn', () => onSpawn?.(child.pid ?? 0));
     child.once('error', (err) => reject(new OrchError('system', `run criu: ${err.message}`, { cause: err })));
     child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));

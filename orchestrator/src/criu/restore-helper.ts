@@ -1,9 +1,7 @@
 import { SYNC } from '../protocol/protocol.js';
 import { OrchError } from '../errors/orch-error.js';
 import { spawnHelper, type HelperExit } from '../bootstrap/helper-process.js';
-
-/** Where the helper looks for criu (and criu for what it runs), as a root shell's PATH. */
-const CRIU_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+import { CRIU_PATH } from './criu-binary.js';
 
 export interface RestoreRequest {
   /** `criu restore …` arguments (without "criu") */
