@@ -28,7 +28,7 @@ export interface ProvisionRequest<L extends Launched, R> {
   recordExtras?: Partial<ContainerRecord>;
   /**
    * Starts the first process; it must call cgroup.join(pid) before that process does anything,
-   * and note(helper) once the helper's pid is known.
+   * and note(helper) once the helper's pid is known (recorded where no cgroup holds it).
    */
   launch(cgroup: ContainerCgroup, note: (more: Partial<IntentRecord>) => void): Promise<L>;
   /**
@@ -58,13 +58,20 @@ export async function provision<L extends Launched, R>(request: ProvisionRequest
   try {
     const cgroup = await setUpContainerCgroup(spec, id, { ...request.cgroup, onPlanned: (planned) => note({ cgroup: planned }) });
     placement = cgroup.driver.placement;
+    // Processes born in the cgroup are found (and killed) through it: noting them too would cost a
+    // record rewrite each. Only a container without a cgroup of its own (rootless, no delegation)
+    // needs its helper and init named. A helper killed before it joins exits at its socket's end.
+    const inCgroup = Object.keys(placement.paths).length > 0;
+    const noteProcess = (more: Partial<IntentRecord>): void => {
+      if (!inCgroup) note(more);
+    };
     try {
-      launched = await request.launch(cgroup, note);
+      launched = await request.launch(cgroup, noteProcess);
     } finally {
       cgroup.release();
     }
     const init = processRef(launched.pid);
-    if (init) note({ init });
+    if (init) noteProcess({ init });
     const cgroupPlacement = placement;
     const pid = launched.pid;
     const newRecord = (initStartTime: number): ContainerRecord => ({
@@ -86,7 +93,7 @@ export async function provision<L extends Launched, R>(request: ProvisionRequest
     try {
       await launched?.abandon();
       // poststop last, as after a delete (runc's destroy)
-      await destroyContainer(store, { id, processes: [intent.init], ...(placement ? { cgroup: placement } : {}), hooks: { id, bundle, annotations, config: spec }, hookEnv: request.hookEnv });
+      await destroyContainer(store, { id, processes: [intent.init, processRef(launched?.pid ?? 0)], ...(placement ? { cgroup: placement } : {}), hooks: { id, bundle, annotations, config: spec }, hookEnv: request.hookEnv });
     } catch {
       // report the original error; the intent record (or state.json) is left for `delete`
     }
