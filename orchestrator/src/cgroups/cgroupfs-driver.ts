@@ -116,6 +116,8 @@ export abstract class CgroupfsDriver implements CgroupDriver {
   kill(signal: number): void {
     const dir = this.primaryDir();
     if (dir === undefined || !existsSync(dir)) return;
+    // an empty cgroup (a stopped container's, at delete): nothing to freeze or signal
+    if (this.pids().length === 0) return;
     if (signal === constants.signals.SIGKILL && this.killAtomically(dir)) return;
     const freezer = this.freezerDir();
     const wasPaused = this.isFrozen();
