@@ -63,7 +63,7 @@ export class Container {
   readonly id: string;
   /** host pid of the container's init */
   readonly pid: number;
-  /** with stdio 'pipe' (run/create only): the init's stdin, stdout and stderr */
+  /** with stdio 'pipe' (run/create only): the init's stdin */
   readonly stdin: Writable | null;
   /** with stdio 'pipe': the init's stdout (held until read) */
   readonly stdout: Readable | null;
