@@ -2,9 +2,9 @@ import test from 'ava';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { canRunContainers, limitBundle, statsOf } from '../cgroups/container-support.js';
-import { ORCH_BIN, makeRoot, orch } from '../support/orch-cli.js';
+import { makeRoot, orch } from '../support/orch-cli.js';
+import { killedAfter } from './killed-orch.js';
 
 // update and pause SIGKILLed at moments spread over their run: the container may be left half
 // changed (some limits written, a freeze begun), with operation.json saying so. The next operation
@@ -15,14 +15,6 @@ const root = makeRoot();
 const RUNS = Number(process.env['ORCH_CRASH_RUNS'] ?? 16);
 const MiB = 1024 * 1024;
 const maybe = canRunContainers ? test.serial : test.serial.skip;
-
-async function killedAfter(args: string[], delayMs: number): Promise<void> {
-  const child = spawn(process.execPath, [ORCH_BIN, '--root', root, ...args], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await sleep(delayMs);
-  child.kill('SIGKILL');
-  await exited;
-}
 
 function recorded(id: string): { memory: number; pids: number } {
   const record = JSON.parse(readFileSync(join(root, id, 'state.json'), 'utf8')) as { config: { linux: { resources: { memory: { limit: number }; pids: { limit: number } } } } };
@@ -44,7 +36,7 @@ maybe('update killed at any moment: the next operation writes back what state.js
   let interrupted = 0;
   for (let i = 0; i < RUNS; i++) {
     const memory = (64 + 8 * (i % 8)) * MiB;
-    await killedAfter(['update', '--memory', String(memory), '--pids-limit', String(20 + i), id], Math.floor((i * whole) / RUNS + Math.random() * (whole / RUNS)));
+    await killedAfter(root, ['update', '--memory', String(memory), '--pids-limit', String(20 + i), id], Math.floor((i * whole) / RUNS + Math.random() * (whole / RUNS)));
     if (existsSync(join(root, id, 'operation.json'))) interrupted++;
     // any operation that takes the container's lock puts it back first
     t.is(orch(root, ['pause', id]).status, 0);
@@ -69,7 +61,7 @@ maybe('pause killed at any moment: a freeze it began is undone by the next opera
   t.is(orch(root, ['resume', id]).status, 0);
   let interrupted = 0;
   for (let i = 0; i < RUNS; i++) {
-    await killedAfter(['pause', id], Math.floor((i * whole) / RUNS + Math.random() * (whole / RUNS)));
+    await killedAfter(root, ['pause', id], Math.floor((i * whole) / RUNS + Math.random() * (whole / RUNS)));
     const leftRecord = existsSync(join(root, id, 'operation.json'));
     const before = statusOf(id);
     t.true(['running', 'paused'].includes(before), `run ${i}: ${before}`);

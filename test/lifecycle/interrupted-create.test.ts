@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeBundle } from '../support/bundle.js';
 import { ORCH_BIN, makeRoot, orch } from '../support/orch-cli.js';
+import { killedAfter } from './killed-orch.js';
 
 // An engine's worst day, in short: `orch create` SIGKILLed at moments spread over its whole run
 // (Node's start, validation, the claim, the cgroup, the helper, the init), then `orch delete`
@@ -105,15 +106,6 @@ test.serial('an id left half-made is named as such by create, and by state', asy
   t.is(orch(root, ['state', id]).status, 1);
 });
 
-/** Spawns `orch ARGS` and SIGKILLs it after delayMs; resolves once it is gone. */
-async function killedAfter(args: string[], delayMs: number): Promise<void> {
-  const child = spawn(process.execPath, [ORCH_BIN, '--root', root, ...args], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  await sleep(delayMs);
-  child.kill('SIGKILL');
-  await exited;
-}
-
 /** What a container named by its cgroup left: cgroup dirs, processes in them, its state dir. */
 function leftBy(id: string, cgroupName: string): string[] {
   return [...cgroupDirs(cgroupName), ...processesIn(cgroupName).map(String), ...(existsSync(join(root, id)) ? [join(root, id)] : [])];
@@ -130,7 +122,7 @@ test.serial('orch start, exec and delete killed at any moment: delete --force le
       t.is(orch(root, ['create', '--bundle', bundle.dir, id]).status, 0);
       if (step !== 'start') t.is(orch(root, ['start', id]).status, 0);
       const args = step === 'start' ? ['start', id] : step === 'exec' ? ['exec', id, 'sleep', '3600'] : ['delete', '--force', id];
-      await killedAfter(args, Math.floor((i * 120) / runs + Math.random() * 10));
+      await killedAfter(root, args, Math.floor((i * 120) / runs + Math.random() * 10));
       const deleted = orch(root, ['delete', '--force', id]);
       t.is(deleted.status, 0, `delete --force after ${step} killed: ${deleted.stderr}`);
       const left = leftBy(id, cgroupName);

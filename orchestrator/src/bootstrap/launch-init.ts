@@ -1,40 +1,21 @@
-import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { ENV, SYNC } from '../protocol/protocol.js';
 import { OrchError } from '../errors/orch-error.js';
 import { bootstrapData } from './bootstrap-data.js';
-import { spawnHelper, type HelperExit, type StdioItem } from './helper-process.js';
+import { spawnHelper, type HelperProcess, type StdioItem } from './helper-process.js';
 import type { InitConfig } from './init-config.js';
-import type { SyncChannel } from './sync-channel.js';
 
 export type { HelperExit, StdioItem } from './helper-process.js';
 
 export type ContainerStdio = [StdioItem, StdioItem, StdioItem];
 
-export interface LaunchedInit {
-  /** host pid of the container init */
+/** The helper once the container's first process exists: its pid, and the helper's channels and end. */
+export interface LaunchedInit extends Pick<HelperProcess, 'helper' | 'channel' | 'stdin' | 'stdout' | 'stderr' | 'exited' | 'logFlushed'> {
+  /** host pid of the container init (exec: of the process) */
   pid: number;
-  helper: ChildProcess;
-  /**
-   * With stdio 'pipe': the container process's fds 0-2. Its output is taken from the helper at
-   * once and held (with back-pressure) until read: child_process would discard what nobody reads
-   * by the time the helper exits, and a short process may end before its handle is returned.
-   */
-  stdin: Writable | null;
-  stdout: Readable | null;
-  stderr: Readable | null;
   /** with resizable: where "COLS ROWS" lines go, to size the container's terminal */
   resize: Writable | null;
-  channel: SyncChannel;
-  /** resolves when stage-0 exits; in foreground mode its status is the container's */
-  exited: Promise<HelperExit>;
-  /**
-   * Resolves once every line the helper logged is written (its log channel closed: the init
-   * closes it before waiting on the fifo, an exec'd process at exec), or after a second at most:
-   * the log and the sync socket are two streams, and the last lines may trail the sync's end.
-   */
-  logFlushed(): Promise<void>;
 }
 
 export interface LaunchRequest {

@@ -1,9 +1,11 @@
-import type { Duplex, Readable, Writable } from 'node:stream';
-import { terminalRequest, terminalStream, writeSize, type TerminalOption } from './terminal.js';
+import invariant from 'tiny-invariant';
+import { terminalRequest, type TerminalOption } from './terminal.js';
+import { LaunchedProcess } from './launched-process.js';
 import createDebug from 'debug';
 import type { LaunchedInit } from '../bootstrap/launch-init.js';
 import type { HookEnv } from '../hooks/run-hook.js';
-import type { LinuxResources, Process } from '../config/spec-types.js';
+import type { LinuxResources } from '../config/spec-types.js';
+import { applyProcessOverrides } from '../exec/process-overrides.js';
 import { OrchError } from '../errors/orch-error.js';
 import { checkpointContainer, type CheckpointOptions } from '../api/checkpoint.js';
 import { deleteContainer } from '../api/delete.js';
@@ -39,10 +41,10 @@ export interface HandleRuntime {
 /** What Container.exec() takes: the process to run in the container, and its stdio. */
 export interface ExecRequest {
   args: string[];
-  /** KEY=value entries added to the container's process env (a key given replaces its value), as `exec --env` */
+  /** KEY=value entries added to the container's process env (a later key wins), as `exec --env` */
   env?: string[];
   cwd?: string;
-  /** uid (and gid) to run as; default the container's process user */
+  /** uid and gid to run as, and supplementary groups added, as `exec --user` and `--additional-gids`; default the container's process user */
   user?: { uid: number; gid: number; additionalGids?: number[] };
   stdio?: StdioOption;
   /** a pty for the process (true, or its first size): p.terminal and p.resize() */
@@ -58,21 +60,11 @@ export type HandleEvent = { type: 'oom' } | ({ type: 'exit' } & ExitResult);
  * A container, as a Node service holds it: made by run() or create(), found by open(). Its
  * methods are the CLI's commands on it; the same locks apply between handles, processes and CLIs.
  */
-export class Container {
+export class Container extends LaunchedProcess {
   /** the container's id */
   readonly id: string;
   /** host pid of the container's init */
   readonly pid: number;
-  /** with stdio 'pipe' (run/create only): the init's stdin */
-  readonly stdin: Writable | null;
-  /** with stdio 'pipe': the init's stdout (held until read) */
-  readonly stdout: Readable | null;
-  /** with stdio 'pipe': the init's stderr (held until read) */
-  readonly stderr: Readable | null;
-  /** with terminal: the pty master, one stream both ways */
-  readonly terminal: Duplex | null;
-  private readonly resizeChannel: Writable | null;
-  private readonly ended: Promise<ExitResult> | undefined;
   private readonly detachAbort: () => void;
 
   /** @internal made by run(), create() and open() */
@@ -82,31 +74,17 @@ export class Container {
     launched: LaunchedInit | undefined,
     abort: AbortSignal | undefined,
   ) {
+    // launched here (run, create): the helper's stage-0 stays the init's parent and ends as it ends
+    super(launched);
     this.id = record.id;
     this.pid = record.initPid;
-    this.stdin = launched?.stdin ?? null;
-    this.stdout = launched?.stdout ?? null;
-    this.stderr = launched?.stderr ?? null;
-    this.resizeChannel = launched?.resize ?? null;
-    this.terminal = this.resizeChannel ? terminalStream(this.stdin, this.stdout) : null;
-    // the helper's stage-0 stays the init's parent and ends as it ends (a foreground create)
-    this.ended = launched?.exited.then(async (exit) => {
-      await launched.logFlushed();
-      launched.channel.close();
-      trace('%s exited: code %s signal %s', this.id, exit.code, exit.signal);
-      return { code: exit.code, signal: exit.signal };
-    });
+    void this.ended?.then((exit) => trace('%s exited: code %s signal %s', this.id, exit.code, exit.signal));
     const onAbort = (): void => {
       trace('%s: aborted, deleting', this.id);
       void this.delete({ force: true }).catch((err: unknown) => trace('%s: delete after abort: %O', this.id, err));
     };
     abort?.addEventListener('abort', onAbort, { once: true });
     this.detachAbort = () => abort?.removeEventListener('abort', onAbort);
-  }
-
-  /** Sets the size of the container's terminal (made with terminal). */
-  resize(cols: number, rows: number): void {
-    writeSize(this.resizeChannel, cols, rows);
   }
 
   /** Starts the process of a created container (runc's start). */
@@ -146,18 +124,17 @@ export class Container {
 
   /** Runs another process in the container (runc's exec) and returns it running. */
   async exec(request: ExecRequest): Promise<ContainerProcess> {
-    const record = new StateStore(this.runtime.root).read(this.id);
-    const base: Process = record.config.process ?? { cwd: '/', args: [], user: { uid: 0, gid: 0 } };
-    // the container's own size is not the exec'd process's
-    const { consoleSize: _containerSize, ...inherited } = base;
-    const process: Process = {
-      ...inherited,
-      terminal: request.terminal !== undefined && request.terminal !== false,
+    const base = new StateStore(this.runtime.root).read(this.id).config.process;
+    invariant(base, 'a created container has a process');
+    // the container's process with the request's changes, as `exec`'s flags make it; the
+    // container's own terminal size is not the exec'd process's
+    const { consoleSize: _containerSize, ...process } = applyProcessOverrides(base, {
       args: request.args,
-      ...(request.env ? { env: withEnv(base.env ?? [], request.env) } : {}),
+      tty: request.terminal !== undefined && request.terminal !== false,
+      ...(request.env ? { env: request.env } : {}),
       ...(request.cwd ? { cwd: request.cwd } : {}),
-      ...(request.user ? { user: request.user } : {}),
-    };
+      ...(request.user ? { user: `${request.user.uid}:${request.user.gid}`, additionalGids: request.user.additionalGids ?? [] } : {}),
+    });
     const terminal = terminalRequest(request.terminal);
     const stdio = terminal ? containerStdio(['pipe', 'pipe', 'ignore']) : containerStdio(request.stdio);
     const launched = await traced(() => launchExec({ ...this.runtime, id: this.id, process, stdio, ...(terminal ? { resizable: true, ...(terminal.consoleSize ? { consoleSize: terminal.consoleSize } : {}) } : {}) }));
@@ -249,9 +226,3 @@ export class Container {
   }
 }
 
-/** base with each KEY=value of more in place of base's KEY, or added. */
-function withEnv(base: readonly string[], more: readonly string[]): string[] {
-  const key = (entry: string): string => (entry.includes('=') ? entry.slice(0, entry.indexOf('=')) : entry);
-  const replaced = new Set(more.map(key));
-  return [...base.filter((entry) => !replaced.has(key(entry))), ...more];
-}

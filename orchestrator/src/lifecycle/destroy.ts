@@ -39,8 +39,8 @@ export async function destroyContainer(store: StateStore, remains: Remains): Pro
   if (remains.hooks) await runPoststopHooks(remains.hooks, remains.hookEnv ?? {});
 }
 
-/** SIGKILLs the recorded processes and the cgroup's, and waits until all are gone. */
-async function killRemains(remains: Remains): Promise<void> {
+/** SIGKILLs the recorded processes and the cgroup's, and waits (10 s at most) until all are gone. */
+export async function killRemains(remains: Remains): Promise<void> {
   const SIGKILL = constants.signals.SIGKILL;
   const alive = (): ProcessRef[] => remains.processes.filter((ref): ref is ProcessRef => isAlive(ref));
   for (const ref of alive()) {

@@ -1,11 +1,10 @@
-import { constants } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { cgroupDriver } from '../cgroups/driver.js';
 import { logger } from '../log/logger.js';
 import type { ContainerRecord } from '../state/container-record.js';
 import { isAlive, processRef, selfRef } from '../state/intent.js';
 import type { OperationKind, OperationRecord } from '../state/operation.js';
 import type { StateStore } from '../state/state-store.js';
+import { killRemains } from './destroy.js';
 
 /**
  * Runs an operation that changes an existing container in steps (update, pause, checkpoint) with a
@@ -26,9 +25,6 @@ export async function recordedOperation<T>(store: StateStore, record: ContainerR
   }
 }
 
-/** How long a leftover child of an interrupted operation may take to die after SIGKILL. */
-const CHILD_WAIT_MS = 5_000;
-
 /**
  * Puts back a container that an operation killed half-way left changed: its leftover child (criu)
  * is killed, the resources in state.json are written again (an update may have written some of the
@@ -40,14 +36,8 @@ export async function recoverInterrupted(store: StateStore, record: ContainerRec
   const operation = store.readOperation(record.id);
   if (!operation) return;
   if (isAlive(operation.by) && operation.by.pid !== process.pid) return;
-  if (operation.child && isAlive(operation.child)) {
-    try {
-      process.kill(operation.child.pid, constants.signals.SIGKILL);
-    } catch {
-      // gone meanwhile
-    }
-    for (let waited = 0; waited < CHILD_WAIT_MS && isAlive(operation.child); waited += 20) await sleep(20);
-  }
+  // a criu still at work on the container (its cgroup is not the container's to kill)
+  await killRemains({ id: record.id, processes: [operation.child] }).catch((err: unknown) => logger().warn(err instanceof Error ? err.message : String(err)));
   const cgroup = cgroupDriver(record.cgroup);
   if (cgroup.exists()) {
     if (operation.kind === 'update') await cgroup.update(record.config.linux?.resources ?? {});

@@ -127,12 +127,7 @@ export class StateStore {
 
   /** The intent record of a create that has not written state.json, if any. */
   readIntent(id: string): IntentRecord | undefined {
-    try {
-      return JSON.parse(readFileSync(this.intentPath(id), 'utf8')) as IntentRecord;
-    } catch {
-      // none, or torn by a crash before the rename (then nothing it named was made yet)
-      return undefined;
-    }
+    return this.readRecord<IntentRecord>(this.intentPath(id));
   }
 
   /** Atomic replace of operation.json (an update, pause or checkpoint in progress). */
@@ -142,10 +137,18 @@ export class StateStore {
 
   /** The record of an operation in progress (or interrupted), if any. */
   readOperation(id: string): OperationRecord | undefined {
+    return this.readRecord<OperationRecord>(this.operationPath(id));
+  }
+
+  /**
+   * An intent or operation record; undefined when there is none. Written by rename, it is never
+   * torn: a temp file left by a kill before the rename is not it, and what it would have named
+   * was not begun.
+   */
+  private readRecord<T>(path: string): T | undefined {
     try {
-      return JSON.parse(readFileSync(this.operationPath(id), 'utf8')) as OperationRecord;
+      return JSON.parse(readFileSync(path, 'utf8')) as T;
     } catch {
-      // none, or torn before its rename (then the operation had not begun)
       return undefined;
     }
   }
